@@ -1,0 +1,100 @@
+import type { KyInstance } from 'ky';
+
+import { readFailedBody } from '../errors/response-body.js';
+import { AbortReason } from '../policies/abort.js';
+import type { AttemptFailure, AttemptResult } from '../policies/attempt-result.js';
+import { parseRetryAfter } from '../policies/backoff.js';
+import type { PreparedRequest } from './prepared-request.js';
+
+const JSON_TYPE = /^(?:application|text)\/(?:[\w.-]+\+)?json\b/i;
+const NO_BODY_STATUS = new Set([204, 205, 304]);
+
+/**
+ * Sends one attempt through ky and reads its answer. Never throws: every
+ * outcome, including a thrown network error or an aborted read, comes back as
+ * an {@link AttemptResult}. The body of a failed answer is read (bounded) or
+ * cancelled, so its connection is released.
+ */
+export async function sendAttempt(ky: KyInstance, request: PreparedRequest, signal: AbortSignal): Promise<AttemptResult> {
+  let response: Response;
+  try {
+    response = await ky(request.href, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.hasJson ? { json: request.json } : request.body === undefined ? {} : { body: request.body }),
+      signal,
+    });
+  } catch (error) {
+    return { ok: false, failure: classifyThrown(error, signal, request) };
+  }
+
+  if (!response.ok) {
+    const body = await readFailedBody(response);
+    if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request) };
+    const retryAfter =
+      response.status === 429 || response.status === 503
+        ? parseRetryAfter(response.headers.get('retry-after'), Date.now())
+        : undefined;
+    return {
+      ok: false,
+      failure: {
+        kind: 'status',
+        status: response.status,
+        statusText: response.statusText,
+        excerpt: body.excerpt,
+        problem: body.problem,
+        retryAfterMs: retryAfter,
+      },
+    };
+  }
+
+  if (request.method === 'HEAD' || NO_BODY_STATUS.has(response.status)) {
+    await response.body?.cancel().catch(() => undefined);
+    return { ok: true, response: { status: response.status, headers: response.headers, data: undefined } };
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    return { ok: false, failure: classifyThrown(error, signal, request) };
+  }
+  if (text === '') return { ok: true, response: { status: response.status, headers: response.headers, data: undefined } };
+  if (!JSON_TYPE.test(response.headers.get('content-type') ?? '')) {
+    return { ok: true, response: { status: response.status, headers: response.headers, data: text } };
+  }
+  try {
+    return { ok: true, response: { status: response.status, headers: response.headers, data: JSON.parse(text) as unknown } };
+  } catch (error) {
+    return {
+      ok: false,
+      failure: { kind: 'invalid-response', status: response.status, excerpt: text.slice(0, 2048), cause: error },
+    };
+  }
+}
+
+/** Turns whatever ky or fetch threw into a failure, by which signal fired — not by error names. */
+export function classifyThrown(error: unknown, signal: AbortSignal, request: PreparedRequest): AttemptFailure {
+  const reason: unknown = signal.aborted ? signal.reason : undefined;
+  if (reason instanceof AbortReason) {
+    switch (reason.kind) {
+      case 'attempt-timeout':
+        return { kind: 'timeout', scope: 'attempt', timeoutMs: request.timeout.attempt, cause: undefined };
+      case 'total-timeout':
+        return { kind: 'timeout', scope: 'total', timeoutMs: request.timeout.total, cause: undefined };
+      default:
+        return { kind: 'aborted', cause: reason.cause };
+    }
+  }
+  return { kind: 'network', systemCode: systemCodeOf(error), cause: error };
+}
+
+/** The first string `code` down an error's cause chain (`ECONNREFUSED`, `UND_ERR_SOCKET`, …). */
+function systemCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

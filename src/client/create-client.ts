@@ -1,0 +1,92 @@
+import ky from 'ky';
+import type { KyInstance } from 'ky';
+
+import { EventSink } from '../events/events.js';
+import { createLogSubscriber } from '../logging/log-adapter.js';
+import { Pipeline } from '../policies/pipeline.js';
+import { normalizeOptions } from './options.js';
+import { prepareRequest } from './prepare.js';
+import type { CircuitStateName, Client, ClientOptions, ClientResponse, RequestOptions } from './types.js';
+
+class ResilientClient implements Client {
+  readonly name: string;
+  readonly #options: ReturnType<typeof normalizeOptions>;
+  readonly #pipeline: Pipeline;
+
+  constructor(options: ReturnType<typeof normalizeOptions>) {
+    this.name = options.name;
+    this.#options = options;
+    const fetchImpl = options.fetch;
+    // ky's own retry and timeout are off: the pipeline owns both, so the upstream sees at most maxAttempts requests.
+    const http: KyInstance = ky.create({
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      // Read the global fetch at call time, so interceptors installed after createClient (msw) apply.
+      fetch: fetchImpl ?? ((input, init) => globalThis.fetch(input, init)),
+    });
+    const sink = new EventSink(options.logger === undefined ? undefined : createLogSubscriber(options.logger));
+    this.#pipeline = new Pipeline(http, options, sink);
+  }
+
+  get circuitState(): CircuitStateName {
+    return this.#pipeline.circuitState;
+  }
+
+  circuitSnapshot(): unknown {
+    return this.#pipeline.circuitSnapshot();
+  }
+
+  async request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ClientResponse<T>> {
+    const prepared = prepareRequest(this.#options, method, path, options);
+    return (await this.#pipeline.run(prepared)) as ClientResponse<T>;
+  }
+
+  async get<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>('GET', path, options)).data;
+  }
+
+  async post<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>('POST', path, options)).data;
+  }
+
+  async put<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>('PUT', path, options)).data;
+  }
+
+  async patch<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>('PATCH', path, options)).data;
+  }
+
+  async delete<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>('DELETE', path, options)).data;
+  }
+
+  head(path: string, options?: RequestOptions): Promise<ClientResponse<undefined>> {
+    return this.request<undefined>('HEAD', path, options);
+  }
+}
+
+/**
+ * Creates a resilient client for one upstream: retries with exponential
+ * backoff and full jitter (within a retry budget), a circuit breaker,
+ * per-attempt and total timeouts, typed errors, and the caller's request ID on
+ * every attempt and log line — with no further code.
+ *
+ * @param baseUrl - The upstream's base URL (absolute http or https); paths resolve under it.
+ * @param options - Everything is optional; see the README's options table for defaults.
+ * @throws TypeError naming the option, when an option is invalid.
+ * @example
+ * ```ts
+ * const billing = createClient('https://billing.internal/', { name: 'billing' });
+ * try {
+ *   const invoice = await billing.get<Invoice>('invoices/{id}', { params: { id } });
+ * } catch (error) {
+ *   if (error instanceof UpstreamNotFoundError) return null;
+ *   throw error; // UpstreamTimeoutError, UpstreamCircuitOpenError, … → errorHandler()
+ * }
+ * ```
+ */
+export function createClient(baseUrl: string | URL, options?: ClientOptions): Client {
+  return new ResilientClient(normalizeOptions(baseUrl, options));
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+
+import { getRequestId } from '../context/request-context.js';
+import { assertSafeRequestId, generateRequestId } from '../context/request-id.js';
+import { normalizeRetry, normalizeTimeout } from './options.js';
+import type { ResolvedClientOptions } from './options.js';
+import type { PreparedRequest } from './prepared-request.js';
+import { resolveUrl } from './resolve-url.js';
+import type { RequestOptions } from './types.js';
+
+const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_NAME = METHOD;
+const KNOWN = new Set<string>([
+  'json', 'body', 'headers', 'searchParams', 'params', 'signal', 'requestId', 'idempotencyKey', 'timeout', 'retry',
+] satisfies (keyof RequestOptions)[]);
+const HEDGEABLE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * Validates one call and resolves everything the pipeline needs: the URL
+ * (kept inside the base), headers (client's, call's, request ID, idempotency
+ * key), request ID (call option, else context, else new), per-call
+ * retry/timeout overrides and the deadline.
+ *
+ * @throws TypeError for bad input, naming the option.
+ */
+export function prepareRequest(client: ResolvedClientOptions, rawMethod: string, path: string, options: RequestOptions = {}): PreparedRequest {
+  if (typeof rawMethod !== 'string' || !METHOD.test(rawMethod)) throw new TypeError(`method must be an HTTP method token, got ${String(rawMethod)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${typeof options}`);
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw new TypeError(`options.${key} is not a known request option (known: ${[...KNOWN].join(', ')})`);
+  }
+  const method = rawMethod.toUpperCase();
+  if (options.json !== undefined && options.body !== undefined) throw new TypeError('options.json and options.body are exclusive');
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('options.signal must be an AbortSignal');
+
+  const url = resolveUrl(client.baseUrl, path, options.params, options.searchParams);
+  let requestId: string;
+  if (options.requestId !== undefined) {
+    assertSafeRequestId(options.requestId, 'options.requestId');
+    requestId = options.requestId;
+  } else {
+    requestId = getRequestId() ?? generateRequestId();
+  }
+
+  const headers: Record<string, string> = { ...client.headers };
+  if (options.headers !== undefined) copyHeaders(options.headers, headers);
+  headers[client.requestIdHeader] = requestId;
+  if (options.idempotencyKey !== undefined) {
+    const key = options.idempotencyKey === true ? randomUUID() : options.idempotencyKey;
+    if (typeof key !== 'string' || key.length === 0 || key.length > 255 || /[^\x21-\x7e]/.test(key)) {
+      throw new TypeError('options.idempotencyKey must be true or 1 to 255 visible ASCII characters');
+    }
+    headers['idempotency-key'] = key;
+  }
+  const hasKey = headers['idempotency-key'] !== undefined;
+
+  const replayable = !isStream(options.body);
+  let retry = normalizeRetry('options.retry', options.retry, client.retry);
+  if (!replayable && retry.maxAttempts > 1) retry = { ...retry, maxAttempts: 1 };
+  const timeout = normalizeTimeout('options.timeout', options.timeout, client.timeout);
+  const startedAt = performance.now();
+  return {
+    method,
+    href: url.href,
+    headers,
+    json: options.json,
+    hasJson: options.json !== undefined,
+    body: options.body,
+    requestId,
+    retry,
+    timeout,
+    idempotent: hasKey || retry.methods.has(method),
+    hedgeable: replayable && (hasKey || HEDGEABLE_METHODS.has(method)),
+    signal: options.signal,
+    startedAt,
+    deadline: startedAt + timeout.total,
+  };
+}
+
+function copyHeaders(from: Record<string, string> | Headers, to: Record<string, string>): void {
+  const entries = from instanceof Headers ? from.entries() : Object.entries(from);
+  for (const [name, value] of entries) {
+    if (!HEADER_NAME.test(name)) throw new TypeError(`options.headers has an invalid header name "${name}"`);
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+      throw new TypeError(`options.headers.${name} must be a string without CR, LF or NUL`);
+    }
+    to[name.toLowerCase()] = value;
+  }
+}
+
+function isStream(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  return body instanceof ReadableStream || typeof (body as { pipe?: unknown }).pipe === 'function' || Symbol.asyncIterator in body;
+}

@@ -1,0 +1,46 @@
+import { redactObject } from '../logging/redact.js';
+
+/**
+ * RFC 9457 problem details, as sent by an upstream with
+ * `Content-Type: application/problem+json`. Extension members are kept.
+ */
+export interface ProblemDetails {
+  /** A URI reference identifying the problem type. */
+  type?: string;
+  /** A short, human-readable summary of the problem type. */
+  title?: string;
+  /** The HTTP status the upstream generated. */
+  status?: number;
+  /** A human-readable explanation of this occurrence. */
+  detail?: string;
+  /** A URI reference identifying this occurrence. */
+  instance?: string;
+  /** Extension members. */
+  [extension: string]: unknown;
+}
+
+/** True when a `Content-Type` says RFC 9457 problem details. */
+export function isProblemContentType(contentType: string | null | undefined): boolean {
+  return contentType != null && /^application\/problem\+json\b/i.test(contentType.trim());
+}
+
+/**
+ * Parses an RFC 9457 body: an object whose standard members have the right
+ * types (others are dropped), with secret-looking members redacted.
+ * Returns `undefined` for anything that is not a JSON object.
+ */
+export function parseProblemDetails(body: string): ProblemDetails | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const problem = redactObject(parsed) as Record<string, unknown>;
+  for (const key of ['type', 'title', 'detail', 'instance'] as const) {
+    if (key in problem && typeof problem[key] !== 'string') delete problem[key];
+  }
+  if ('status' in problem && typeof problem.status !== 'number') delete problem.status;
+  return problem as ProblemDetails;
+}

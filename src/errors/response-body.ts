@@ -1,0 +1,55 @@
+import { isProblemContentType, parseProblemDetails } from './problem-details.js';
+import type { ProblemDetails } from './problem-details.js';
+
+/** Longest body excerpt kept on an error, in characters. */
+export const BODY_EXCERPT_LIMIT = 2048;
+/** Most bytes read from a failed response before the rest is cancelled. */
+export const FAILED_BODY_READ_LIMIT = 64 * 1024;
+
+/** What is kept of a failed response's body. */
+export interface FailedBody {
+  /** The first {@link BODY_EXCERPT_LIMIT} characters, when there was a body. */
+  excerpt: string | undefined;
+  /** Parsed problem details, when the body was `application/problem+json`. */
+  problem: ProblemDetails | undefined;
+}
+
+/**
+ * Reads a failed response's body, at most `limit` bytes, and releases the
+ * connection either way: a body read to its end lets keep-alive reuse the
+ * socket; a larger one is cancelled (closing that socket) rather than left
+ * unread, which would pin it (undici keeps unread bodies of 64 KB or more).
+ */
+export async function readFailedBody(response: Response, limit = FAILED_BODY_READ_LIMIT): Promise<FailedBody> {
+  const text = await readBounded(response, limit);
+  if (text === '') return { excerpt: undefined, problem: undefined };
+  const problem = isProblemContentType(response.headers.get('content-type')) ? parseProblemDetails(text) : undefined;
+  const excerpt = text.length > BODY_EXCERPT_LIMIT ? `${text.slice(0, BODY_EXCERPT_LIMIT)}…` : text;
+  return { excerpt, problem };
+}
+
+/** Text of at most `limit` bytes of a body; cancels the stream when there is more. Never throws. */
+export async function readBounded(response: Response, limit: number): Promise<string> {
+  const body = response.body;
+  if (body === null) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      if (size >= limit) {
+        await reader.cancel().catch(() => undefined);
+        break;
+      }
+    }
+  } catch {
+    await reader.cancel().catch(() => undefined);
+  } finally {
+    reader.releaseLock();
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks, Math.min(size, limit)));
+}

@@ -1,0 +1,178 @@
+import { redactText, redactUrl } from '../logging/redact.js';
+import { AppError } from './app-error.js';
+import type { ProblemDetails } from './problem-details.js';
+
+const UPSTREAM_BRAND = Symbol.for('resilient-http.UpstreamError');
+
+/** Everything known about a failed upstream call; the fields of an {@link UpstreamError}. */
+export interface UpstreamErrorInit {
+  /** The upstream's name, e.g. `billing`. */
+  service: string;
+  /** HTTP method, e.g. `GET`. */
+  method: string;
+  /** The URL called; stored and shown redacted (no user-info, no secret query values). */
+  url: string | URL;
+  /** The request ID sent on every attempt. */
+  requestId?: string | undefined;
+  /** Attempts made, the first included. @default 1 */
+  attempts?: number | undefined;
+  /** Time from the call to the failure, all attempts and waits included. @default 0 */
+  durationMs?: number | undefined;
+  /** Whether the failure is transient by the client's retry rules. Each class has a default. */
+  retryable?: boolean | undefined;
+  /** The upstream's HTTP status, when it answered. */
+  upstreamStatus?: number | undefined;
+  /** The upstream's status text, when it answered. */
+  upstreamStatusText?: string | undefined;
+  /** A bounded, redacted excerpt of the upstream's response body. */
+  responseBody?: string | undefined;
+  /** The parsed RFC 9457 problem details, when the upstream sent `application/problem+json`. */
+  problem?: ProblemDetails | undefined;
+  /** The delay the upstream asked for in `Retry-After`, in milliseconds. */
+  retryAfterMs?: number | undefined;
+  /** The system error code of a network failure, e.g. `ECONNREFUSED`. */
+  systemCode?: string | undefined;
+  /** True when a retry was refused because the client's retry budget was spent. */
+  budgetExhausted?: boolean | undefined;
+  /** The timeout that fired, in milliseconds (timeouts only). */
+  timeoutMs?: number | undefined;
+  /** Which timeout fired: one attempt's, or the whole call's (timeouts only). */
+  timeoutKind?: 'attempt' | 'total' | undefined;
+  /** Overrides the class's description of what happened (the middle of the message). */
+  detail?: string | undefined;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/** Class-level facts each upstream error class declares. */
+export interface UpstreamErrorDefaults {
+  code: string;
+  statusCode: number;
+  retryable: boolean;
+}
+
+/**
+ * Base class of every failure of a call to another service. Its message says
+ * which service, which operation and what happened, and ends with the
+ * redacted `METHOD URL`:
+ *
+ * `Upstream "billing" refused the connection at billing.internal:443 (ECONNREFUSED) (3 attempts in 412 ms) [request 5f0c…]: GET https://billing.internal/invoices/42`
+ *
+ * `statusCode` is what this service should answer its own caller; the
+ * upstream's status is `upstreamStatus`.
+ */
+export class UpstreamError extends AppError {
+  /** The upstream's name. */
+  readonly service: string;
+  /** HTTP method. */
+  readonly method: string;
+  /** The URL called, redacted. */
+  readonly url: string;
+  /** The request ID sent on every attempt. */
+  readonly requestId: string | undefined;
+  /** Attempts made, the first included. */
+  readonly attempts: number;
+  /** Time from the call to the failure, in milliseconds. */
+  readonly durationMs: number;
+  /** Whether the failure is transient (retrying later may succeed). */
+  readonly retryable: boolean;
+  /** The upstream's HTTP status, when it answered. */
+  readonly upstreamStatus: number | undefined;
+  /** A bounded, redacted excerpt of the upstream's response body. */
+  readonly responseBody: string | undefined;
+  /** Parsed RFC 9457 problem details, when sent. */
+  readonly problem: ProblemDetails | undefined;
+  /** The delay the upstream asked for in `Retry-After`, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+  /** The system error code of a network failure, e.g. `ECONNREFUSED`. */
+  readonly systemCode: string | undefined;
+  /** True when a retry was refused because the retry budget was spent. */
+  readonly budgetExhausted: boolean;
+
+  /** Defaults of this class: code, statusCode and retryability. Subclasses override. */
+  static readonly defaults: UpstreamErrorDefaults = {
+    code: 'UPSTREAM_ERROR',
+    statusCode: 502,
+    retryable: false,
+  };
+
+  /** @param init - What is known about the failure. */
+  constructor(init: UpstreamErrorInit) {
+    const defaults = (new.target as unknown as typeof UpstreamError).defaults;
+    const url = redactUrl(init.url);
+    const attempts = init.attempts ?? 1;
+    const durationMs = Math.round(init.durationMs ?? 0);
+    const detail = redactText(init.detail ?? (new.target as unknown as typeof UpstreamError).describe(init));
+    const tally =
+      attempts === 0 ? 'no request sent' : `${attempts} attempt${attempts === 1 ? '' : 's'} in ${durationMs} ms`;
+    const budget = init.budgetExhausted === true ? ', retry budget exhausted' : '';
+    const request = init.requestId === undefined ? '' : ` [request ${init.requestId}]`;
+    const message = `Upstream "${init.service}" ${detail} (${tally}${budget})${request}: ${init.method.toUpperCase()} ${url}`;
+    super(message, { code: defaults.code, statusCode: defaults.statusCode, cause: init.cause });
+    this.service = init.service;
+    this.method = init.method.toUpperCase();
+    this.url = url;
+    this.requestId = init.requestId;
+    this.attempts = attempts;
+    this.durationMs = durationMs;
+    this.retryable = init.retryable ?? defaults.retryable;
+    this.upstreamStatus = init.upstreamStatus;
+    this.responseBody = init.responseBody === undefined ? undefined : redactText(init.responseBody);
+    this.problem = init.problem;
+    this.retryAfterMs = init.retryAfterMs;
+    this.systemCode = init.systemCode;
+    this.budgetExhausted = init.budgetExhausted === true;
+    Object.defineProperty(this, UPSTREAM_BRAND, { value: true });
+  }
+
+  /** What happened, in a few words, when no `detail` is given. Subclasses override. */
+  static describe(_init: UpstreamErrorInit): string {
+    return 'failed';
+  }
+
+  /** A message for this service's own caller: names the upstream, hides URLs and bodies. */
+  override get publicMessage(): string {
+    return `The upstream service "${this.service}" failed`;
+  }
+
+  /** A safe, loggable object: every field, redacted, without the stack. */
+  override toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = {
+      ...super.toJSON(),
+      service: this.service,
+      method: this.method,
+      url: this.url,
+      requestId: this.requestId,
+      attempts: this.attempts,
+      durationMs: this.durationMs,
+      retryable: this.retryable,
+    };
+    if (this.upstreamStatus !== undefined) json.upstreamStatus = this.upstreamStatus;
+    if (this.responseBody !== undefined) json.responseBody = this.responseBody;
+    if (this.problem !== undefined) json.problem = this.problem;
+    if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
+    if (this.systemCode !== undefined) json.systemCode = this.systemCode;
+    if (this.budgetExhausted) json.budgetExhausted = true;
+    if (this.cause !== undefined) json.cause = describeCause(this.cause);
+    return json;
+  }
+}
+
+/** A cause reduced to name, code and redacted message: no stack, no nested objects. */
+function describeCause(cause: unknown): Record<string, unknown> {
+  if (cause instanceof Error) {
+    const out: Record<string, unknown> = { name: cause.name, message: redactText(cause.message) };
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') out.code = code;
+    return out;
+  }
+  return { message: redactText(String(cause)) };
+}
+
+/**
+ * True when `value` is an {@link UpstreamError}, including one created by
+ * another copy of this package.
+ */
+export function isUpstreamError(value: unknown): value is UpstreamError {
+  return typeof value === 'object' && value !== null && UPSTREAM_BRAND in value;
+}

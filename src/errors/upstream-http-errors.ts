@@ -1,0 +1,82 @@
+import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
+import { UpstreamError } from './upstream-error.js';
+
+/**
+ * The upstream answered with a non-2xx status that has no more specific
+ * class. Code `UPSTREAM_HTTP_ERROR`, 502.
+ */
+export class UpstreamHttpError extends UpstreamError {
+  /** @inheritDoc */
+  static override readonly defaults: UpstreamErrorDefaults = {
+    code: 'UPSTREAM_HTTP_ERROR',
+    statusCode: 502,
+    retryable: false,
+  };
+
+  /** "answered 404 Not Found", with the problem's title and detail when sent. */
+  static override describe(init: UpstreamErrorInit): string {
+    const status = `${init.upstreamStatus ?? 'an error'}${init.upstreamStatusText ? ` ${init.upstreamStatusText}` : ''}`;
+    const title = init.problem?.title;
+    const detail = init.problem?.detail;
+    const problem = title ? `: ${title}${detail ? ` (${detail.slice(0, 200)})` : ''}` : detail ? `: ${detail.slice(0, 200)}` : '';
+    return `answered ${status}${problem}`;
+  }
+}
+
+/** The upstream answered 400. Code `UPSTREAM_BAD_REQUEST`, 502. */
+export class UpstreamBadRequestError extends UpstreamHttpError {
+  /** @inheritDoc */
+  static override readonly defaults = { code: 'UPSTREAM_BAD_REQUEST', statusCode: 502, retryable: false };
+}
+
+/** The upstream answered 401. Code `UPSTREAM_UNAUTHORIZED`, 502. */
+export class UpstreamUnauthorizedError extends UpstreamHttpError {
+  /** @inheritDoc */
+  static override readonly defaults = { code: 'UPSTREAM_UNAUTHORIZED', statusCode: 502, retryable: false };
+}
+
+/** The upstream answered 403. Code `UPSTREAM_FORBIDDEN`, 502. */
+export class UpstreamForbiddenError extends UpstreamHttpError {
+  /** @inheritDoc */
+  static override readonly defaults = { code: 'UPSTREAM_FORBIDDEN', statusCode: 502, retryable: false };
+}
+
+/** The upstream answered 404. Code `UPSTREAM_NOT_FOUND`, 502. */
+export class UpstreamNotFoundError extends UpstreamHttpError {
+  /** @inheritDoc */
+  static override readonly defaults = { code: 'UPSTREAM_NOT_FOUND', statusCode: 502, retryable: false };
+}
+
+/** The upstream answered 409. Code `UPSTREAM_CONFLICT`, 502. */
+export class UpstreamConflictError extends UpstreamHttpError {
+  /** @inheritDoc */
+  static override readonly defaults = { code: 'UPSTREAM_CONFLICT', statusCode: 502, retryable: false };
+}
+
+/** The upstream answered 422. Code `UPSTREAM_VALIDATION_FAILED`, 502. */
+export class UpstreamValidationError extends UpstreamHttpError {
+  /** @inheritDoc */
+  static override readonly defaults = { code: 'UPSTREAM_VALIDATION_FAILED', statusCode: 502, retryable: false };
+}
+
+/** The upstream answered 429. Code `UPSTREAM_RATE_LIMITED`, 503; `retryAfterMs` when it said. */
+export class UpstreamRateLimitedError extends UpstreamHttpError {
+  /** @inheritDoc */
+  static override readonly defaults = { code: 'UPSTREAM_RATE_LIMITED', statusCode: 503, retryable: true };
+}
+
+/** The upstream answered 5xx. Code `UPSTREAM_SERVER_ERROR`, 502. */
+export class UpstreamServerError extends UpstreamHttpError {
+  /** @inheritDoc */
+  static override readonly defaults: UpstreamErrorDefaults = {
+    code: 'UPSTREAM_SERVER_ERROR',
+    statusCode: 502,
+    retryable: true,
+  };
+}
+
+/** The upstream answered 503. Code `UPSTREAM_UNAVAILABLE`, 503; `retryAfterMs` when it said. */
+export class UpstreamUnavailableError extends UpstreamServerError {
+  /** @inheritDoc */
+  static override readonly defaults = { code: 'UPSTREAM_UNAVAILABLE', statusCode: 503, retryable: true };
+}

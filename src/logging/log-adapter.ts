@@ -1,0 +1,71 @@
+import type { Level, Logger } from 'pino';
+
+import { getRequestContext } from '../context/request-context.js';
+import type { ClientEventMap, ClientEventName, EventSubscriber } from '../events/events.js';
+import { isUpstreamError } from '../errors/upstream-error.js';
+
+/** The pino line for each event: its `msg` and level. */
+const LINES: { readonly [K in ClientEventName]: (event: ClientEventMap[K]) => [Level, string] | undefined } = {
+  'request:start': () => ['debug', 'upstream_request'],
+  'request:end': (event) => {
+    const error = event.error;
+    if (error === undefined) return ['debug', 'upstream_response'];
+    const quiet = error.code === 'UPSTREAM_ABORTED' ||
+      (error.upstreamStatus !== undefined && error.upstreamStatus < 500 && error.upstreamStatus !== 429);
+    return [quiet ? 'warn' : 'error', 'upstream_request_failed'];
+  },
+  retry: () => ['warn', 'upstream_retry'],
+  hedge: () => ['info', 'upstream_hedge'],
+  'budget-exhausted': () => ['warn', 'upstream_retry_budget_exhausted'],
+  circuit: (event) =>
+    event.state === 'open' ? ['error', 'circuit_opened'] : event.state === 'half-open' ? ['warn', 'circuit_half_open'] : ['info', 'circuit_closed'],
+};
+
+const LEVEL_OF: { readonly [K in ClientEventName]: Level } = {
+  'request:start': 'debug',
+  'request:end': 'debug',
+  retry: 'warn',
+  hedge: 'info',
+  'budget-exhausted': 'warn',
+  circuit: 'info',
+};
+
+/**
+ * The pino adapter: one subscriber that turns a client's events into log
+ * lines (`msg` is the event name). A logger in the request context wins over
+ * the client's; when that logger already carries the request ID, it is not
+ * written twice.
+ */
+export function createLogSubscriber(clientLogger: Logger): EventSubscriber {
+  const pick = (): { logger: Logger; boundRequestId: string | undefined } => {
+    const context = getRequestContext();
+    return context?.logger === undefined
+      ? { logger: clientLogger, boundRequestId: undefined }
+      : { logger: context.logger, boundRequestId: context.requestId };
+  };
+  return {
+    wants(name) {
+      // Failures and breaker changes are emitted unconditionally; this gates the hot path only.
+      return pick().logger.isLevelEnabled(LEVEL_OF[name]);
+    },
+    receive(name, event) {
+      const line = (LINES[name] as (e: typeof event) => [Level, string] | undefined)(event);
+      if (line === undefined) return;
+      const [level, msg] = line;
+      const { logger, boundRequestId } = pick();
+      if (!logger.isLevelEnabled(level)) return;
+      const fields: Record<string, unknown> = { ...event };
+      if (boundRequestId === event.requestId) delete fields.requestId;
+      if (typeof fields.durationMs === 'number') fields.durationMs = Math.round(fields.durationMs);
+      if ('error' in fields) {
+        const error = fields.error;
+        delete fields.error;
+        if (isUpstreamError(error)) {
+          fields.code = error.code;
+          fields.error = { name: error.name, message: error.message, systemCode: error.systemCode };
+        }
+      }
+      logger[level](fields, msg);
+    },
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The one redaction module: every URL, header set, text excerpt and error
+ * message that leaves the SDK (log line, error message, `toJSON()`, error
+ * response) goes through these functions.
+ */
+
+/** What replaces a secret value. */
+export const REDACTED = '[REDACTED]';
+
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api-key',
+  'x-auth-token',
+  'x-csrf-token',
+  'x-amz-security-token',
+]);
+
+const SECRET_HEADER_PATTERN = /(?:^|-)(?:token|secret|api-?key|password|signature|session)$/i;
+
+const SECRET_PARAMS = new Set([
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'key',
+  'api_key',
+  'apikey',
+  'api-key',
+  'secret',
+  'client_secret',
+  'password',
+  'passwd',
+  'pwd',
+  'signature',
+  'sig',
+  'code',
+  'auth',
+  'authorization',
+  'session',
+  'sessionid',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
+]);
+
+const SECRET_PARAM_PATTERN = /(?:^|[_-])(?:token|secret|password|signature|apikey|api_key)$/i;
+
+/** True when a header of this name carries a credential. Case-insensitive. */
+export function isSecretHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_HEADERS.has(lower) || SECRET_HEADER_PATTERN.test(lower);
+}
+
+/** True when a query parameter (or JSON key) of this name looks like a secret. Case-insensitive. */
+export function isSecretParam(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_PARAMS.has(lower) || SECRET_PARAM_PATTERN.test(lower);
+}
+
+/**
+ * A URL safe to log: user-info removed and secret-looking query values replaced.
+ * Anything that does not parse as a URL is returned through {@link redactText}.
+ */
+export function redactUrl(url: string | URL): string {
+  let parsed: URL;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : new URL(url.href);
+  } catch {
+    return redactText(String(url));
+  }
+  parsed.username = '';
+  parsed.password = '';
+  if (parsed.search !== '') {
+    const entries = [...parsed.searchParams];
+    if (entries.some(([name]) => isSecretParam(name))) {
+      parsed.search = entries
+        .map(([name, value]) =>
+          `${encodeURIComponent(name)}=${isSecretParam(name) ? REDACTED : encodeURIComponent(value)}`,
+        )
+        .join('&');
+    }
+  }
+  return parsed.href;
+}
+
+/** A plain, lower-cased header object with credential values replaced. */
+export function redactHeaders(
+  headers: Headers | Record<string, string | readonly string[] | undefined> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers === undefined) return out;
+  const entries: Iterable<[string, unknown]> =
+    headers instanceof Headers ? headers.entries() : Object.entries(headers);
+  for (const [name, value] of entries) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    out[lower] = isSecretHeader(lower) ? REDACTED : Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}
+
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+const BEARER_IN_TEXT = /\b(Bearer|Basic|Digest|Token)\s+[A-Za-z0-9._~+/=-]{4,}/gi;
+const JSON_PAIR_IN_TEXT = /("([A-Za-z0-9_.-]+)"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)/g;
+const ASSIGNMENT_IN_TEXT = /\b([A-Za-z0-9_.-]+)(\s*[=:]\s*)([^\s&,;"']+)/g;
+
+/**
+ * Free text (an upstream body excerpt, a cause's message) with secrets
+ * replaced: URL credentials and secret query values, `Bearer …` tokens, JSON
+ * members and `key=value` pairs whose key looks secret.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(URL_IN_TEXT, (match) => (URL.canParse(match) ? redactUrl(match) : match))
+    .replace(BEARER_IN_TEXT, (_match, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(JSON_PAIR_IN_TEXT, (match, prefix: string, key: string) =>
+      isSecretParam(key) || isSecretHeader(key) ? `${prefix}"${REDACTED}"` : match,
+    )
+    .replace(ASSIGNMENT_IN_TEXT, (match, key: string, sep: string, value: string) =>
+      value !== REDACTED && (isSecretParam(key) || isSecretHeader(key)) ? `${key}${sep}${REDACTED}` : match,
+    );
+}
+
+/** A deep copy of a JSON-like value with secret-looking members replaced. */
+export function redactObject(value: unknown, depth = 0): unknown {
+  if (depth > 8) return '[Truncated]';
+  if (typeof value === 'string') return redactText(value);
+  if (Array.isArray(value)) return value.map((item) => redactObject(item, depth + 1));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, member] of Object.entries(value)) {
+      out[key] = isSecretParam(key) || isSecretHeader(key) ? REDACTED : redactObject(member, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}

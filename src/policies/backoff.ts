@@ -1,0 +1,32 @@
+/**
+ * Exponential backoff with full jitter (AWS architecture blog's "full
+ * jitter"): a uniformly random delay between 0 and
+ * `min(maxDelay, initialDelay × 2^(retry − 1))`. Pure.
+ *
+ * @param retry - 1 for the first retry, 2 for the second, …
+ * @param initialDelay - Ceiling of the first delay, in ms.
+ * @param maxDelay - Largest ceiling, in ms.
+ * @param random - A number in [0, 1); `Math.random()` by default.
+ * @returns The delay in whole milliseconds.
+ */
+export function computeBackoffDelay(retry: number, initialDelay: number, maxDelay: number, random: number = Math.random()): number {
+  const exponent = Math.min(Math.max(retry - 1, 0), 30);
+  const ceiling = Math.min(maxDelay, initialDelay * 2 ** exponent);
+  return Math.floor(random * ceiling);
+}
+
+/**
+ * Parses a `Retry-After` header: delay-seconds or an HTTP date. Pure.
+ *
+ * @param value - The header's value.
+ * @param now - The current time in ms since the epoch (for dates).
+ * @returns The delay in ms (0 for a date in the past), or `undefined` when absent or unparseable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (value == null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (!/[a-z]/i.test(trimmed)) return undefined;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,71 @@
+import type { AttemptResult } from './attempt-result.js';
+import { isUnhealthy } from './attempt-result.js';
+import type { AbortReason } from './abort.js';
+import { HEDGE_LOST } from './abort.js';
+import type { GuardedOutcome } from './circuit-breaker.js';
+
+/** One attempt in flight, as the hedging policy sees it. */
+export interface RunningAttempt {
+  readonly promise: Promise<AttemptResult>;
+  abort(reason: AbortReason): void;
+}
+
+/** How to hedge. */
+export interface HedgePlan {
+  /** Wait before each hedge, in ms. */
+  readonly delay: number;
+  /** Extra attempts at most. */
+  readonly maxHedges: number;
+  /** Starts one attempt. */
+  start(): RunningAttempt;
+  /** Asked before each hedge (budget, events); `false` skips it. */
+  mayHedge(hedge: number): boolean;
+}
+
+/**
+ * Hedged requests: starts one attempt, and another each time `delay` passes
+ * without an answer, up to `maxHedges` more. The first decisive answer — a
+ * success, or a failure that says nothing about slowness (a 404) — wins and
+ * the others are aborted, closing their connections. When every attempt in
+ * flight failed transiently, the group fails with the last failure and the
+ * retry policy takes over.
+ */
+export function runHedged(plan: HedgePlan): Promise<GuardedOutcome> {
+  return new Promise((resolve) => {
+    const running = new Set<RunningAttempt>();
+    let sent = 0;
+    let hedges = 0;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+
+    const settle = (result: AttemptResult): void => {
+      settled = true;
+      clearTimeout(timer);
+      for (const attempt of running) attempt.abort(HEDGE_LOST);
+      running.clear();
+      resolve({ result, sent });
+    };
+    const launch = (): void => {
+      sent++;
+      const attempt = plan.start();
+      running.add(attempt);
+      void attempt.promise.then((result) => {
+        if (settled) return;
+        running.delete(attempt);
+        if (result.ok || !isUnhealthy(result) || running.size === 0) settle(result);
+      });
+    };
+    const schedule = (): void => {
+      if (hedges >= plan.maxHedges) return;
+      timer = setTimeout(() => {
+        if (settled || !plan.mayHedge(hedges + 1)) return;
+        hedges++;
+        launch();
+        schedule();
+      }, plan.delay);
+    };
+
+    launch();
+    schedule();
+  });
+}

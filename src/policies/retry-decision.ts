@@ -1,0 +1,89 @@
+import type { ResolvedRetry } from '../client/options.js';
+import type { AttemptFailure } from './attempt-result.js';
+import { computeBackoffDelay } from './backoff.js';
+
+/** Everything {@link decideRetry} needs to know, as plain values. */
+export interface RetryQuestion {
+  /** The failure of the attempt that just ended. */
+  failure: AttemptFailure;
+  /** Attempts made so far (1 after the first). */
+  attempt: number;
+  /** The call's retry rules. */
+  retry: ResolvedRetry;
+  /** True for a method in `retry.methods`, or any request with an idempotency key. */
+  idempotent: boolean;
+  /** Time left before the total timeout, in ms. */
+  remainingMs: number;
+  /** A number in [0, 1) for the jitter. */
+  random: number;
+}
+
+/** Retry, after `delayMs`; or stop, and why. */
+export type RetryAnswer =
+  | { retry: true; delayMs: number; reason: string; fromRetryAfter: boolean }
+  | { retry: false; reason: string };
+
+/** A short reason for logs: `status 503`, `ECONNREFUSED`, `attempt timeout`. */
+export function describeFailure(failure: AttemptFailure): string {
+  switch (failure.kind) {
+    case 'status':
+      return `status ${failure.status}`;
+    case 'network':
+      return failure.systemCode ?? 'network error';
+    case 'timeout':
+      return `${failure.scope} timeout`;
+    default:
+      return failure.kind;
+  }
+}
+
+/**
+ * True when a failure is transient by nature — a later call may succeed:
+ * network errors, timeouts, `retryOnStatus` answers, an open circuit, a full
+ * bulkhead. This is the `retryable` field of the error; whether the client
+ * itself retries also depends on the method (see {@link decideRetry}).
+ */
+export function isTransient(failure: AttemptFailure, retry: ResolvedRetry): boolean {
+  switch (failure.kind) {
+    case 'network':
+    case 'timeout':
+    case 'circuit-open':
+    case 'concurrency-limit':
+      return true;
+    case 'status':
+      return retry.retryOnStatus.has(failure.status);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The retry rules as one pure function. Retried: network errors, attempt
+ * timeouts and `retryOnStatus` answers — for idempotent requests only, except
+ * a refused connection (nothing was sent), which is retried for any method.
+ * `Retry-After` replaces the backoff, capped by `maxRetryAfter`; a wait that
+ * would pass the deadline is not started.
+ */
+export function decideRetry(question: RetryQuestion): RetryAnswer {
+  const { failure, attempt, retry, idempotent, remainingMs } = question;
+  const reason = describeFailure(failure);
+  const transient =
+    isTransient(failure, retry) &&
+    (idempotent ||
+      (failure.kind === 'network' && failure.systemCode === 'ECONNREFUSED')) &&
+    !(failure.kind === 'timeout' && failure.scope === 'total') &&
+    failure.kind !== 'circuit-open' &&
+    failure.kind !== 'concurrency-limit';
+  if (!transient) return { retry: false, reason: `${reason} is not retried` };
+  if (attempt >= retry.maxAttempts) return { retry: false, reason: `${reason} after the last of ${retry.maxAttempts} attempts` };
+
+  const retryAfter = failure.kind === 'status' ? failure.retryAfterMs : undefined;
+  if (retryAfter !== undefined && retryAfter > retry.maxRetryAfter) {
+    return { retry: false, reason: `Retry-After of ${retryAfter} ms exceeds maxRetryAfter (${retry.maxRetryAfter} ms)` };
+  }
+  const delayMs = retryAfter ?? computeBackoffDelay(attempt, retry.initialDelay, retry.maxDelay, question.random);
+  if (delayMs >= remainingMs) {
+    return { retry: false, reason: `a wait of ${delayMs} ms would pass the total timeout (${Math.max(0, Math.round(remainingMs))} ms left)` };
+  }
+  return { retry: true, delayMs, reason, fromRetryAfter: retryAfter !== undefined };
+}

@@ -228,7 +228,7 @@ function normalizeHeaders(path: string, value: unknown): Record<string, string> 
   const raw = typeof value === 'object' && value !== null ? value : fail(path, 'an object of header names to values', value);
   const out: Record<string, string> = {};
   for (const [name, header] of Object.entries(raw)) {
-    if (!HEADER_NAME.test(name)) fail(`${path}`, 'valid header names', name);
+    if (!HEADER_NAME.test(name)) fail(path, 'valid header names', name);
     if (typeof header !== 'string' || /[\r\n\0]/.test(header)) fail(`${path}.${name}`, 'a string without CR, LF or NUL', '[value]');
     out[name.toLowerCase()] = header;
   }

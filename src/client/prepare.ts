@@ -24,7 +24,7 @@ const HEDGEABLE_METHODS = new Set(['GET', 'HEAD']);
  * @throws TypeError for bad input, naming the option.
  */
 export function prepareRequest(client: ResolvedClientOptions, rawMethod: string, path: string, options: RequestOptions = {}): PreparedRequest {
-  if (typeof rawMethod !== 'string' || !METHOD.test(rawMethod)) throw new TypeError(`method must be an HTTP method token, got ${String(rawMethod)}`);
+  if (typeof rawMethod !== 'string' || !METHOD.test(rawMethod)) throw new TypeError(`method must be an HTTP method token, got ${JSON.stringify(rawMethod)}`);
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${typeof options}`);
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new TypeError(`options.${key} is not a known request option (known: ${[...KNOWN].join(', ')})`);

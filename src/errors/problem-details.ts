@@ -19,6 +19,8 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance']);
+
 /** True when a `Content-Type` says RFC 9457 problem details. */
 export function isProblemContentType(contentType: string | null | undefined): boolean {
   return contentType != null && /^application\/problem\+json\b/i.test(contentType.trim());
@@ -37,10 +39,11 @@ export function parseProblemDetails(body: string): ProblemDetails | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const problem = redactObject(parsed) as Record<string, unknown>;
-  for (const key of ['type', 'title', 'detail', 'instance'] as const) {
-    if (key in problem && typeof problem[key] !== 'string') delete problem[key];
+  const redacted = redactObject(parsed) as Record<string, unknown>;
+  const problem: ProblemDetails = {};
+  for (const [key, value] of Object.entries(redacted)) {
+    const typed = !STANDARD_MEMBERS.has(key) || typeof value === (key === 'status' ? 'number' : 'string');
+    if (typed) problem[key] = value;
   }
-  if ('status' in problem && typeof problem.status !== 'number') delete problem.status;
-  return problem as ProblemDetails;
+  return problem;
 }

@@ -46,8 +46,11 @@ export interface UpstreamErrorInit {
 
 /** Class-level facts each upstream error class declares. */
 export interface UpstreamErrorDefaults {
+  /** The error's stable code. */
   code: string;
+  /** The status this service should answer its own caller with. */
   statusCode: number;
+  /** Whether this kind of failure is transient unless the client says otherwise. */
   retryable: boolean;
 }
 
@@ -98,11 +101,11 @@ export class UpstreamError extends AppError {
 
   /** @param init - What is known about the failure. */
   constructor(init: UpstreamErrorInit) {
-    const defaults = (new.target as unknown as typeof UpstreamError).defaults;
+    const defaults = new.target.defaults;
     const url = redactUrl(init.url);
     const attempts = init.attempts ?? 1;
     const durationMs = Math.round(init.durationMs ?? 0);
-    const detail = redactText(init.detail ?? (new.target as unknown as typeof UpstreamError).describe(init));
+    const detail = redactText(init.detail ?? new.target.describe(init));
     const tally =
       attempts === 0 ? 'no request sent' : `${attempts} attempt${attempts === 1 ? '' : 's'} in ${durationMs} ms`;
     const budget = init.budgetExhausted === true ? ', retry budget exhausted' : '';

@@ -26,43 +26,43 @@ export class UpstreamHttpError extends UpstreamError {
 /** The upstream answered 400. Code `UPSTREAM_BAD_REQUEST`, 502. */
 export class UpstreamBadRequestError extends UpstreamHttpError {
   /** @inheritDoc */
-  static override readonly defaults = { code: 'UPSTREAM_BAD_REQUEST', statusCode: 502, retryable: false };
+  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_BAD_REQUEST', statusCode: 502, retryable: false };
 }
 
 /** The upstream answered 401. Code `UPSTREAM_UNAUTHORIZED`, 502. */
 export class UpstreamUnauthorizedError extends UpstreamHttpError {
   /** @inheritDoc */
-  static override readonly defaults = { code: 'UPSTREAM_UNAUTHORIZED', statusCode: 502, retryable: false };
+  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_UNAUTHORIZED', statusCode: 502, retryable: false };
 }
 
 /** The upstream answered 403. Code `UPSTREAM_FORBIDDEN`, 502. */
 export class UpstreamForbiddenError extends UpstreamHttpError {
   /** @inheritDoc */
-  static override readonly defaults = { code: 'UPSTREAM_FORBIDDEN', statusCode: 502, retryable: false };
+  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_FORBIDDEN', statusCode: 502, retryable: false };
 }
 
 /** The upstream answered 404. Code `UPSTREAM_NOT_FOUND`, 502. */
 export class UpstreamNotFoundError extends UpstreamHttpError {
   /** @inheritDoc */
-  static override readonly defaults = { code: 'UPSTREAM_NOT_FOUND', statusCode: 502, retryable: false };
+  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_NOT_FOUND', statusCode: 502, retryable: false };
 }
 
 /** The upstream answered 409. Code `UPSTREAM_CONFLICT`, 502. */
 export class UpstreamConflictError extends UpstreamHttpError {
   /** @inheritDoc */
-  static override readonly defaults = { code: 'UPSTREAM_CONFLICT', statusCode: 502, retryable: false };
+  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_CONFLICT', statusCode: 502, retryable: false };
 }
 
 /** The upstream answered 422. Code `UPSTREAM_VALIDATION_FAILED`, 502. */
 export class UpstreamValidationError extends UpstreamHttpError {
   /** @inheritDoc */
-  static override readonly defaults = { code: 'UPSTREAM_VALIDATION_FAILED', statusCode: 502, retryable: false };
+  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_VALIDATION_FAILED', statusCode: 502, retryable: false };
 }
 
 /** The upstream answered 429. Code `UPSTREAM_RATE_LIMITED`, 503; `retryAfterMs` when it said. */
 export class UpstreamRateLimitedError extends UpstreamHttpError {
   /** @inheritDoc */
-  static override readonly defaults = { code: 'UPSTREAM_RATE_LIMITED', statusCode: 503, retryable: true };
+  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_RATE_LIMITED', statusCode: 503, retryable: true };
 }
 
 /** The upstream answered 5xx. Code `UPSTREAM_SERVER_ERROR`, 502. */
@@ -78,5 +78,5 @@ export class UpstreamServerError extends UpstreamHttpError {
 /** The upstream answered 503. Code `UPSTREAM_UNAVAILABLE`, 503; `retryAfterMs` when it said. */
 export class UpstreamUnavailableError extends UpstreamServerError {
   /** @inheritDoc */
-  static override readonly defaults = { code: 'UPSTREAM_UNAVAILABLE', statusCode: 503, retryable: true };
+  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_UNAVAILABLE', statusCode: 503, retryable: true };
 }

@@ -98,7 +98,7 @@ export function redactHeaders(
   for (const [name, value] of entries) {
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    out[lower] = isSecretHeader(lower) ? REDACTED : Array.isArray(value) ? value.join(', ') : String(value);
+    out[lower] = isSecretHeader(lower) ? REDACTED : Array.isArray(value) ? value.join(', ') : typeof value === 'string' ? value : JSON.stringify(value);
   }
   return out;
 }

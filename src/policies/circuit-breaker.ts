@@ -29,8 +29,10 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
 };
 
 /** Thrown through cockatiel for a cancelled attempt, so it neither counts as a failure nor as a success. */
-class NeutralOutcome {
-  constructor(readonly outcome: GuardedOutcome) {}
+class NeutralOutcome extends Error {
+  constructor(readonly outcome: GuardedOutcome) {
+    super('cancelled attempt');
+  }
 }
 
 /**

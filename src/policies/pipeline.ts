@@ -202,8 +202,15 @@ export class Pipeline {
       byDeadline ? TOTAL_TIMEOUT : ATTEMPT_TIMEOUT,
       request.signal,
     );
-    const promise = sendAttempt(this.#ky, request, handle.signal).finally(handle.dispose);
-    return { promise, abort: handle.abort };
+    const promise = sendAttempt(this.#ky, request, handle.signal).finally(() => {
+      handle.dispose();
+    });
+    return {
+      promise,
+      abort: (reason) => {
+        handle.abort(reason);
+      },
+    };
   }
 }
 

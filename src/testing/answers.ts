@@ -1,0 +1,55 @@
+import { HttpResponse, delay as mswDelay } from 'msw';
+
+/**
+ * One scripted answer of a mocked upstream:
+ * - a number: that status, with a small JSON body (`{ "status": 503 }`);
+ * - `'network-error'`: the connection fails (`HttpResponse.error()`);
+ * - an object: status, JSON or text body, headers and an optional delay;
+ * - a function: builds the response from the request.
+ */
+export type Answer =
+  | number
+  | 'network-error'
+  | AnswerInit
+  | ((request: Request) => Response | Promise<Response>);
+
+/** A scripted answer described by its parts. */
+export interface AnswerInit {
+  /**
+   * HTTP status.
+   * @default 200
+   */
+  status?: number;
+  /** A JSON body (sets `content-type: application/json`). */
+  json?: unknown;
+  /** A text body, sent as is (with `content-type: text/plain` unless `headers` says otherwise). */
+  text?: string;
+  /** Response headers. */
+  headers?: Record<string, string>;
+  /** Wait before answering, in ms, or `'infinite'` to never answer. */
+  delay?: number | 'infinite';
+}
+
+/** Turns a scripted {@link Answer} into an msw response. */
+export async function respond(answer: Answer, request: Request): Promise<Response> {
+  if (typeof answer === 'function') return answer(request);
+  if (answer === 'network-error') return HttpResponse.error();
+  if (typeof answer === 'number') return HttpResponse.json({ status: answer }, { status: answer });
+  if (answer.delay !== undefined) await mswDelay(answer.delay);
+  const init = { status: answer.status ?? 200, ...(answer.headers === undefined ? {} : { headers: answer.headers }) };
+  if (answer.json !== undefined) return HttpResponse.json(answer.json, init);
+  if (answer.text !== undefined) return HttpResponse.text(answer.text, init);
+  return new HttpResponse(null, init);
+}
+
+/** A deterministic pseudo-random generator (mulberry32): the same seed gives the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

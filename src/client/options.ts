@@ -184,9 +184,12 @@ function normalizeBreaker(value: CircuitBreakerOptions | false | undefined): Res
   let sampling: ResolvedBreaker['sampling'];
   if (raw.sampling !== undefined) {
     const s = checkObject('circuitBreaker.sampling', raw.sampling, ['threshold', 'duration', 'minimumRps']);
-    if (s.threshold === undefined) fail('circuitBreaker.sampling.threshold', 'a number in (0, 1]', undefined);
+    // cockatiel's SamplingBreaker throws a RangeError unless 0 < threshold < 1.
+    if (typeof s.threshold !== 'number' || !(s.threshold > 0 && s.threshold < 1)) {
+      fail('circuitBreaker.sampling.threshold', 'a number in (0, 1)', s.threshold);
+    }
     sampling = {
-      threshold: ratio('circuitBreaker.sampling.threshold', s.threshold, 0),
+      threshold: s.threshold,
       duration: duration('circuitBreaker.sampling.duration', s.duration, DEFAULTS.sampling.duration, true),
       minimumRps: duration('circuitBreaker.sampling.minimumRps', s.minimumRps, DEFAULTS.sampling.minimumRps),
     };

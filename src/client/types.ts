@@ -77,7 +77,7 @@ export interface TimeoutOptions {
 
 /** Failure-ratio breaker: opens when the failure ratio over a window passes `threshold`. */
 export interface SamplingBreakerOptions {
-  /** Failure ratio (0–1, exclusive of 0) that opens the circuit. */
+  /** Failure ratio that opens the circuit, strictly between 0 and 1. */
   threshold: number;
   /**
    * Window over which the ratio is measured, in ms.

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 
 import { getRequestContext } from '../context/request-context.js';
 import { getDefaultLogger } from '../logging/default-logger.js';
+import { boundRequestId } from '../logging/log-adapter.js';
 import { redactText, redactUrl } from '../logging/redact.js';
 import { isAppError } from './app-error.js';
 import { toErrorResponse } from './to-error-response.js';
@@ -47,15 +48,16 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorMiddleware
     const logger = configured === false ? undefined : (context?.logger ?? configured ?? getDefaultLogger());
     if (logger !== undefined) {
       const fields = {
-        requestId: context?.requestId,
+        // A request-context logger already binds the ID; writing it again would duplicate the key.
+        ...(boundRequestId(logger) === undefined ? { requestId: context?.requestId } : {}),
         method: req.method,
         url: redactUrl(`http://localhost${req.url ?? '/'}`).replace('http://localhost', ''),
         status,
       };
       if (isAppError(error)) {
-        logger[status >= 500 ? 'warn' : 'info']({ ...fields, err: error.toJSON() }, 'request_failed');
+        logger[status >= 500 ? 'warn' : 'info']({ ...fields, err: loggable(error.toJSON()) }, 'request_failed');
       } else {
-        logger.error({ ...fields, err: safeUnknownError(error) }, 'request_failed_unexpectedly');
+        logger.error({ ...fields, err: loggable(safeUnknownError(error)) }, 'request_failed_unexpectedly');
       }
     }
     res.statusCode = status;
@@ -65,8 +67,17 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorMiddleware
 }
 
 function safeUnknownError(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) {
-    return { type: error.name, message: redactText(error.message), stack: redactText(error.stack ?? '') };
-  }
-  return { type: typeof error, message: redactText(String(error)) };
+  const name = error instanceof Error ? error.name : typeof error;
+  return error instanceof Error
+    ? { type: name, name, message: redactText(error.message), stack: redactText(error.stack ?? '') }
+    : { type: name, name, message: redactText(String(error)) };
+}
+
+/**
+ * The `err` field of a line. Without a prototype, because pino's err
+ * serializer sets `type` to the constructor's name (`"Object"` for a plain
+ * object) and falls back to `name` only when there is no constructor.
+ */
+function loggable(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, fields);
 }

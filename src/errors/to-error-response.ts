@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 import { getRequestId } from '../context/request-context.js';
 import { isAppError } from './app-error.js';
 import { isUpstreamError } from './upstream-error.js';
@@ -91,7 +93,7 @@ export function toErrorResponse(error: unknown, options: ErrorResponseOptions = 
     const type = options.problemTypeBase === undefined
       ? 'about:blank'
       : `${options.problemTypeBase}${code.toLowerCase().replaceAll('_', '-')}`;
-    const body: ProblemResponseBody = { type, title: TITLES[status] ?? 'Error', status, detail: message, code };
+    const body: ProblemResponseBody = { type, title: TITLES[status] ?? STATUS_CODES[status] ?? 'Error', status, detail: message, code };
     if (requestId !== undefined) body.requestId = requestId;
     return { status, headers, body };
   }

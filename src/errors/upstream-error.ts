@@ -1,4 +1,4 @@
-import { redactText, redactUrl } from '../logging/redact.js';
+import { redactObject, redactText, redactUrl } from '../logging/redact.js';
 import { AppError } from './app-error.js';
 import type { ProblemDetails } from './problem-details.js';
 
@@ -121,7 +121,8 @@ export class UpstreamError extends AppError {
     this.retryable = init.retryable ?? defaults.retryable;
     this.upstreamStatus = init.upstreamStatus;
     this.responseBody = init.responseBody === undefined ? undefined : redactText(init.responseBody);
-    this.problem = init.problem;
+    // parseProblemDetails redacts already; a problem built by hand must not bypass it.
+    this.problem = init.problem === undefined ? undefined : (redactObject(init.problem) as ProblemDetails);
     this.retryAfterMs = init.retryAfterMs;
     this.systemCode = init.systemCode;
     this.budgetExhausted = init.budgetExhausted === true;

@@ -33,29 +33,30 @@ const LEVEL_OF: { readonly [K in ClientEventName]: Level } = {
 /**
  * The pino adapter: one subscriber that turns a client's events into log
  * lines (`msg` is the event name). A logger in the request context wins over
- * the client's; when that logger already carries the request ID, it is not
- * written twice.
+ * the client's. A logger that already binds a `requestId` keeps it (it is not
+ * written twice); when the call's ID differs (`options.requestId`), the line
+ * also carries the call's as `callRequestId`.
  */
 export function createLogSubscriber(clientLogger: Logger): EventSubscriber {
-  const pick = (): { logger: Logger; boundRequestId: string | undefined } => {
-    const context = getRequestContext();
-    return context?.logger === undefined
-      ? { logger: clientLogger, boundRequestId: undefined }
-      : { logger: context.logger, boundRequestId: context.requestId };
-  };
+  const pick = (): Logger => getRequestContext()?.logger ?? clientLogger;
   return {
     wants(name) {
       // Failures and breaker changes are emitted unconditionally; this gates the hot path only.
-      return pick().logger.isLevelEnabled(LEVEL_OF[name]);
+      return pick().isLevelEnabled(LEVEL_OF[name]);
     },
     receive(name, event) {
       const line = (LINES[name] as (e: typeof event) => [Level, string] | undefined)(event);
       if (line === undefined) return;
       const [level, msg] = line;
-      const { logger, boundRequestId } = pick();
+      const logger = pick();
       if (!logger.isLevelEnabled(level)) return;
       const fields: Record<string, unknown> = { ...event };
-      if (boundRequestId === event.requestId) delete fields.requestId;
+      // pino writes a key twice when a bound key is logged again: ask the logger what it binds.
+      const bound = boundRequestId(logger);
+      if (bound !== undefined) {
+        delete fields.requestId;
+        if (bound !== event.requestId) fields.callRequestId = event.requestId;
+      }
       if (typeof fields.durationMs === 'number') fields.durationMs = Math.round(fields.durationMs);
       if ('error' in fields) {
         const error = fields.error;
@@ -68,4 +69,9 @@ export function createLogSubscriber(clientLogger: Logger): EventSubscriber {
       logger[level](fields, msg);
     },
   };
+}
+
+/** The `requestId` a pino logger binds (e.g. the child `requestContext()` makes), if any. */
+export function boundRequestId(logger: Logger): unknown {
+  return typeof logger.bindings === 'function' ? (logger.bindings() as Record<string, unknown>).requestId : undefined;
 }

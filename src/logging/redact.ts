@@ -62,6 +62,17 @@ export function isSecretParam(name: string): boolean {
 }
 
 /**
+ * Names secret in a query string only: `code` is an OAuth grant in a URL but
+ * an error code as a JSON member (e.g. a problem details extension).
+ */
+const QUERY_ONLY_SECRETS = new Set(['code']);
+
+/** True when a JSON member (or object key) of this name looks like a secret. Case-insensitive. */
+function isSecretMember(name: string): boolean {
+  return !QUERY_ONLY_SECRETS.has(name.toLowerCase()) && (isSecretParam(name) || isSecretHeader(name));
+}
+
+/**
  * A URL safe to log: user-info removed and secret-looking query values replaced.
  * Anything that does not parse as a URL is returned through {@link redactText}.
  */
@@ -75,16 +86,25 @@ export function redactUrl(url: string | URL): string {
   parsed.username = '';
   parsed.password = '';
   if (parsed.search !== '') {
-    const entries = [...parsed.searchParams];
-    if (entries.some(([name]) => isSecretParam(name))) {
-      parsed.search = entries
-        .map(([name, value]) =>
-          `${encodeURIComponent(name)}=${isSecretParam(name) ? REDACTED : encodeURIComponent(value)}`,
-        )
+    // Work on the raw pieces so the other parameters stay byte-for-byte as sent.
+    const pieces = parsed.search.slice(1).split('&');
+    if (pieces.some((piece) => isSecretParam(paramName(piece)))) {
+      parsed.search = pieces
+        .map((piece) => (isSecretParam(paramName(piece)) ? `${piece.split('=', 1)[0] ?? ''}=${REDACTED}` : piece))
         .join('&');
     }
   }
   return parsed.href;
+}
+
+/** The decoded name of one raw `name=value` query piece. */
+function paramName(piece: string): string {
+  const raw = (piece.split('=', 1)[0] ?? '').replaceAll('+', ' ');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /** A plain, lower-cased header object with credential values replaced. */
@@ -118,7 +138,7 @@ export function redactText(text: string): string {
     .replace(URL_IN_TEXT, (match) => (URL.canParse(match) ? redactUrl(match) : match))
     .replace(BEARER_IN_TEXT, (_match, scheme: string) => `${scheme} ${REDACTED}`)
     .replace(JSON_PAIR_IN_TEXT, (match, prefix: string, key: string) =>
-      isSecretParam(key) || isSecretHeader(key) ? `${prefix}"${REDACTED}"` : match,
+      isSecretMember(key) ? `${prefix}"${REDACTED}"` : match,
     )
     .replace(ASSIGNMENT_IN_TEXT, (match, key: string, sep: string, value: string) =>
       value !== REDACTED && (isSecretParam(key) || isSecretHeader(key)) ? `${key}${sep}${REDACTED}` : match,
@@ -133,7 +153,7 @@ export function redactObject(value: unknown, depth = 0): unknown {
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(value)) {
-      out[key] = isSecretParam(key) || isSecretHeader(key) ? REDACTED : redactObject(member, depth + 1);
+      out[key] = isSecretMember(key) ? REDACTED : redactObject(member, depth + 1);
     }
     return out;
   }

@@ -36,6 +36,30 @@ class NeutralOutcome extends Error {
 }
 
 /**
+ * `circuitBreaker.initialState`, checked (cockatiel dereferences it blindly and
+ * would throw "Cannot read properties of undefined") and copied (cockatiel
+ * adopts and mutates the object it is given). `null` counts as no state.
+ */
+function restoredState(options: ResolvedBreaker): { initialState?: unknown } {
+  const value = options.initialState;
+  if (value === undefined || value === null) return {};
+  const own = typeof value === 'object' ? (value as { ownState?: unknown }).ownState : undefined;
+  const ownState = typeof own === 'object' && own !== null ? (own as Record<string, unknown>) : undefined;
+  const breakerState = (value as { breakerState?: unknown }).breakerState;
+  const valid =
+    ownState !== undefined &&
+    (ownState.value === CircuitState.Closed ||
+      (ownState.value === CircuitState.Open && typeof ownState.openedAt === 'number' && typeof ownState.attemptNo === 'number')) &&
+    (options.sampling === undefined ? typeof breakerState === 'number' : typeof breakerState === 'object' && breakerState !== null);
+  if (!valid) {
+    throw new TypeError(
+      `circuitBreaker.initialState must be a value returned by circuitSnapshot() of a client with the same kind of breaker, got ${typeof value === 'object' ? 'an object of another shape' : typeof value}`,
+    );
+  }
+  return { initialState: structuredClone(value) };
+}
+
+/**
  * The client's circuit breaker: cockatiel's `CircuitBreakerPolicy` with a
  * consecutive or sampling breaker, counting unhealthy outcomes (network
  * errors, timeouts, 5xx, 429) as failures and healthy answers (2xx, other
@@ -45,6 +69,8 @@ class NeutralOutcome extends Error {
 export class Breaker {
   readonly #policy: CircuitBreakerPolicy;
   readonly #transitions: CircuitStateName[] = [];
+  /** Cancelled half-open probes, counted as failures: cockatiel closes the circuit on an unhandled error there. */
+  readonly #cancelledProbes = new WeakSet<GuardedOutcome>();
 
   /** @param options - Resolved breaker settings. */
   constructor(options: ResolvedBreaker) {
@@ -52,8 +78,8 @@ export class Breaker {
       ? new ConsecutiveBreaker(options.consecutiveFailures)
       : new SamplingBreaker(options.sampling);
     this.#policy = circuitBreaker(
-      handleWhenResult((outcome) => isUnhealthy((outcome as GuardedOutcome).result)),
-      { halfOpenAfter: options.halfOpenAfter, breaker, ...(options.initialState === undefined ? {} : { initialState: options.initialState }) },
+      handleWhenResult((outcome) => isUnhealthy((outcome as GuardedOutcome).result) || this.#cancelledProbes.has(outcome as GuardedOutcome)),
+      { halfOpenAfter: options.halfOpenAfter, breaker, ...restoredState(options) },
     );
     this.#policy.onStateChange((state) => {
       this.#transitions.push(STATE_NAMES[state]);
@@ -71,9 +97,10 @@ export class Breaker {
     return state === CircuitState.Open || state === CircuitState.Isolated;
   }
 
-  /** cockatiel's serialisable state, for `circuitBreaker.initialState`. */
+  /** cockatiel's serialisable state, for `circuitBreaker.initialState`: a copy, which later calls do not change. */
   snapshot(): unknown {
-    return this.#policy.toJSON();
+    // toJSON() hands out live objects (the sampling breaker's windows): copy them.
+    return structuredClone(this.#policy.toJSON());
   }
 
   /** State changes since the last call, oldest first. */
@@ -88,8 +115,14 @@ export class Breaker {
   async execute(fn: () => Promise<GuardedOutcome>, signal: AbortSignal | undefined): Promise<GuardedOutcome> {
     try {
       return await this.#policy.execute(async () => {
+        // cockatiel runs `fn` while still Open only for the half-open probe.
+        const probe = this.#policy.state === CircuitState.Open;
         const outcome = await fn();
-        if (!outcome.result.ok && outcome.result.failure.kind === 'aborted') throw new NeutralOutcome(outcome);
+        if (!outcome.result.ok && outcome.result.failure.kind === 'aborted') {
+          // A cancelled probe proves nothing about the upstream: reopen rather than let cockatiel close.
+          if (!probe) throw new NeutralOutcome(outcome);
+          this.#cancelledProbes.add(outcome);
+        }
         return outcome;
       }, signal);
     } catch (error) {

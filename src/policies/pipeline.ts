@@ -1,4 +1,4 @@
-import { BulkheadRejectedError, TaskCancelledError, bulkhead } from 'cockatiel';
+import { BulkheadRejectedError, bulkhead } from 'cockatiel';
 import type { BulkheadPolicy } from 'cockatiel';
 import type { KyInstance } from 'ky';
 
@@ -119,15 +119,32 @@ export class Pipeline {
   }
 
   async #guarded(request: PreparedRequest, call: CallIdentity): Promise<CallOutcome> {
-    if (request.signal?.aborted) return failed({ kind: 'aborted', cause: request.signal.reason });
+    const signal = request.signal;
+    if (signal?.aborted) return failed({ kind: 'aborted', cause: signal.reason });
     if (this.#bulkhead === undefined) return this.#retrying(request, call);
-    try {
-      return await this.#bulkhead.execute(() => this.#retrying(request, call), request.signal);
-    } catch (error) {
-      if (error instanceof BulkheadRejectedError) return failed({ kind: 'concurrency-limit', cause: error });
-      if (error instanceof TaskCancelledError) return failed({ kind: 'aborted', cause: request.signal?.reason });
-      throw error;
-    }
+    // cockatiel is not given the caller's signal: it would only notice the abort of a queued call once a slot
+    // frees, and that call's refusal then skips the dequeue, stalling the calls queued behind it. Instead a
+    // queued call answers its abort at once, and when its slot comes it returns without sending anything.
+    let started = false;
+    const work = this.#bulkhead
+      .execute(() => {
+        started = true;
+        return signal?.aborted ? Promise.resolve(failed({ kind: 'aborted', cause: signal.reason })) : this.#retrying(request, call);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof BulkheadRejectedError) return failed({ kind: 'concurrency-limit', cause: error });
+        throw error;
+      });
+    if (signal === undefined) return work;
+    return new Promise<CallOutcome>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (!started) resolve(failed({ kind: 'aborted', cause: signal.reason }));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => {
+        signal.removeEventListener('abort', onAbort);
+      });
+    });
   }
 
   async #retrying(request: PreparedRequest, call: CallIdentity): Promise<CallOutcome> {

@@ -3,9 +3,19 @@ import { HttpResponse, delay as mswDelay } from 'msw';
 /**
  * One scripted answer of a mocked upstream:
  * - a number: that status, with a small JSON body (`{ "status": 503 }`);
- * - `'network-error'`: the connection fails (`HttpResponse.error()`);
+ * - `'network-error'`: the connection fails (`HttpResponse.error()`: fetch rejects with a `TypeError`);
  * - an object: status, JSON or text body, headers and an optional delay;
  * - a function: builds the response from the request.
+ *
+ * @example
+ * ```ts
+ * server.use(billing.sequence('get', 'invoices/:id', [
+ *   503,
+ *   'network-error',
+ *   { status: 200, json: { id: '7' }, headers: { etag: '"v1"' }, delay: 5 },
+ *   (request) => Response.json({ echoed: request.headers.get('x-request-id') }),
+ * ]));
+ * ```
  */
 export type Answer =
   | number
@@ -13,7 +23,15 @@ export type Answer =
   | AnswerInit
   | ((request: Request) => Response | Promise<Response>);
 
-/** A scripted answer described by its parts. */
+/**
+ * A scripted answer described by its parts.
+ *
+ * @example
+ * ```ts
+ * const answer: AnswerInit = { status: 201, json: { id: '7' }, headers: { location: '/invoices/7' } };
+ * server.use(billing.always('post', 'invoices', answer));
+ * ```
+ */
 export interface AnswerInit {
   /**
    * HTTP status.
@@ -30,19 +48,52 @@ export interface AnswerInit {
   delay?: number | 'infinite';
 }
 
-/** Turns a scripted {@link Answer} into an msw response. */
+/**
+ * Turns a scripted {@link Answer} into an msw response; for your own msw
+ * resolvers.
+ *
+ * @example
+ * ```ts
+ * server.use(http.get('https://billing.test/invoices', ({ request }) => respond(503, request)));
+ * ```
+ */
 export async function respond(answer: Answer, request: Request): Promise<Response> {
   if (typeof answer === 'function') return answer(request);
   if (answer === 'network-error') return HttpResponse.error();
   if (typeof answer === 'number') return HttpResponse.json({ status: answer }, { status: answer });
-  if (answer.delay !== undefined) await mswDelay(answer.delay);
+  if (answer.delay !== undefined) await waitFor(answer.delay);
   const init = { status: answer.status ?? 200, ...(answer.headers === undefined ? {} : { headers: answer.headers }) };
   if (answer.json !== undefined) return HttpResponse.json(answer.json, init);
   if (answer.text !== undefined) return HttpResponse.text(answer.text, init);
   return new HttpResponse(null, init);
 }
 
-/** A deterministic pseudo-random generator (mulberry32): the same seed gives the same sequence. */
+/**
+ * Waits `ms` milliseconds, or forever with `'infinite'` (msw's `delay`).
+ *
+ * @example
+ * ```ts
+ * server.use(http.get('https://billing.test/slow', async () => {
+ *   await waitFor(50);
+ *   return Response.json({ ok: true });
+ * }));
+ * ```
+ */
+export async function waitFor(ms: number | 'infinite'): Promise<void> {
+  await mswDelay(ms);
+}
+
+/**
+ * A deterministic pseudo-random generator (mulberry32): the same seed gives
+ * the same sequence of numbers in [0, 1).
+ *
+ * @example
+ * ```ts
+ * const random = seededRandom(42);
+ * const failing = Array.from({ length: 10 }, () => random() < 0.3);
+ * // the same ten booleans on every run
+ * ```
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

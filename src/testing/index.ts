@@ -3,6 +3,16 @@
  * purpose, so a service can test how it behaves when the services it calls
  * misbehave. Requires `msw` (an optional peer dependency).
  *
+ * @example
+ * ```ts
+ * import { setupServer } from 'msw/node';
+ * import { mockUpstream } from 'resilient-http/testing';
+ *
+ * const server = setupServer();
+ * const billing = mockUpstream('https://billing.test/');
+ * server.use(billing.failFirst('get', 'invoices/:id', 2));
+ * ```
+ *
  * @module
  */
 export { mockUpstream } from './mock-upstream.js';
@@ -13,6 +23,6 @@ export type {
   ProblemInit,
   RecordedCall,
   RetryAfterOptions,
-} from './mock-upstream.js';
-export { seededRandom } from './answers.js';
+} from './types.js';
+export { respond, seededRandom, waitFor } from './answers.js';
 export type { Answer, AnswerInit } from './answers.js';

@@ -1,0 +1,198 @@
+import {
+  createClient,
+  UpstreamAbortedError,
+  UpstreamCircuitOpenError,
+  UpstreamConcurrencyLimitError,
+  UpstreamError,
+  UpstreamInvalidResponseError,
+  UpstreamNetworkError,
+  UpstreamServerError,
+  UpstreamTimeoutError,
+} from 'resilient-http';
+import type { Client, ClientOptions } from 'resilient-http';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { refusedPort, startRealServer } from '../support/real-server.js';
+import type { RealHandler, RealServer } from '../support/real-server.js';
+
+let upstream: RealServer;
+let deadPort: number;
+
+beforeAll(async () => {
+  upstream = await startRealServer();
+  deadPort = await refusedPort();
+});
+afterEach(() => {
+  upstream.reset();
+});
+afterAll(async () => {
+  await upstream.close();
+});
+
+function client(options: ClientOptions = {}, baseUrl = upstream.url): Client {
+  return createClient(baseUrl, { name: 'ledger', logger: false, retry: false, circuitBreaker: false, ...options });
+}
+
+async function failure(call: Promise<unknown>): Promise<UpstreamError> {
+  const error = await call.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(UpstreamError);
+  return error as UpstreamError;
+}
+
+const destroyBeforeAnswer: RealHandler = (request) => {
+  request.socket.destroy();
+};
+
+const destroyMidBody: RealHandler = (_request, response) => {
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+  response.write('{"entries":[', () => {
+    setTimeout(() => response.socket?.destroy(), 5);
+  });
+};
+
+const never: RealHandler = (_request, response) => {
+  const timer = setTimeout(() => response.end(), 2_000);
+  response.on('close', () => {
+    clearTimeout(timer);
+  });
+};
+
+describe('network failures from real sockets', () => {
+  it('turns a refused port into UpstreamNetworkError ECONNREFUSED, naming the service and host:port', async () => {
+    const error = await failure(client({}, `http://127.0.0.1:${deadPort}/v1/`).get('entries'));
+    expect(error).toBeInstanceOf(UpstreamNetworkError);
+    expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', systemCode: 'ECONNREFUSED', attempts: 1, retryable: true });
+    expect(error.message).toContain(`Upstream "ledger" refused the connection at 127.0.0.1:${deadPort} (ECONNREFUSED)`);
+    expect(error.message).toContain(`GET http://127.0.0.1:${deadPort}/v1/entries`);
+  });
+
+  it('turns a socket the server destroys before answering into UpstreamNetworkError', async () => {
+    upstream.handle(destroyBeforeAnswer);
+    const error = await failure(client().get('entries'));
+    expect(error).toBeInstanceOf(UpstreamNetworkError);
+    expect(['UND_ERR_SOCKET', 'ECONNRESET']).toContain(error.systemCode);
+    expect(error.message).toMatch(/closed the connection at 127\.0\.0\.1:\d+ before answering/);
+  });
+
+  it('turns a socket the server destroys mid-body into UpstreamNetworkError', async () => {
+    upstream.handle(destroyMidBody);
+    const error = await failure(client().get('entries'));
+    expect(error).toBeInstanceOf(UpstreamNetworkError);
+    expect(['UND_ERR_SOCKET', 'ECONNRESET']).toContain(error.systemCode);
+  });
+
+  it('retries a reset GET and succeeds on the next attempt', async () => {
+    let calls = 0;
+    upstream.handle((request, response) => {
+      if (++calls === 1) {
+        destroyBeforeAnswer(request, response);
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await expect(client({ retry: { initialDelay: 1 } }).get('entries')).resolves.toEqual({ ok: true });
+    expect(upstream.requests).toHaveLength(2);
+  });
+});
+
+describe('every failure is an UpstreamError', () => {
+  const cases: [string, abstract new (...args: never[]) => UpstreamError, () => Promise<unknown>][] = [
+    ['a refused connection', UpstreamNetworkError, () => client({}, `http://127.0.0.1:${deadPort}/`).get('x')],
+    ['a reset connection', UpstreamNetworkError, () => {
+      upstream.handle(destroyBeforeAnswer);
+      return client().get('x');
+    }],
+    ['a body cut short', UpstreamNetworkError, () => {
+      upstream.handle(destroyMidBody);
+      return client().get('x');
+    }],
+    ['an attempt timeout', UpstreamTimeoutError, () => {
+      upstream.handle(never);
+      return client({ timeout: { attempt: 30 } }).get('x');
+    }],
+    ['a caller abort with a DOMException reason', UpstreamAbortedError, () => {
+      upstream.handle(never);
+      return client().get('x', { signal: AbortSignal.timeout(30) });
+    }],
+    ['a caller abort with a string reason', UpstreamAbortedError, () => {
+      upstream.handle(never);
+      const controller = new AbortController();
+      setTimeout(() => {
+        controller.abort('stop');
+      }, 30);
+      return client().get('x', { signal: controller.signal });
+    }],
+    ['a body that is not JSON', UpstreamInvalidResponseError, () => {
+      upstream.handle((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"a":'));
+      return client().get('x');
+    }],
+    ['a 500', UpstreamServerError, () => {
+      upstream.handle((_req, res) => res.writeHead(500).end('boom'));
+      return client().get('x');
+    }],
+    ['an open circuit', UpstreamCircuitOpenError, async () => {
+      upstream.handle((_req, res) => res.writeHead(503).end());
+      const breaker = client({ circuitBreaker: { consecutiveFailures: 1, halfOpenAfter: 60_000 } });
+      await breaker.get('x').catch(() => undefined);
+      return breaker.get('x');
+    }],
+    ['a full bulkhead', UpstreamConcurrencyLimitError, async () => {
+      upstream.handle(never);
+      const limited = client({ bulkhead: { limit: 1 }, timeout: { attempt: 100 } });
+      const first = limited.get('x').catch(() => undefined);
+      const second = limited.get('x').catch((e: unknown) => e);
+      await first;
+      throw await second;
+    }],
+  ];
+
+  it.each(cases)('rejects %s with %o, never a raw TypeError or DOMException', async (_what, expected, call) => {
+    const error = await call().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toBeInstanceOf(expected);
+    expect(error).not.toBeInstanceOf(DOMException);
+    expect((error as Error).name).toBe(expected.name);
+    expect((error as UpstreamError).code).toMatch(/^UPSTREAM_/);
+  });
+});
+
+describe('request() and body parsing', () => {
+  it('returns status, headers and the parsed JSON body', async () => {
+    upstream.handle((_req, res) => res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', location: '/entries/7' }).end('{"id":7}'));
+    const response = await client().request<{ id: number }>('POST', 'entries', { json: { amount: 1 } });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('location')).toBe('/entries/7');
+    expect(response.data).toEqual({ id: 7 });
+    expect(upstream.requests[0]).toMatchObject({ method: 'POST', url: '/entries' });
+  });
+
+  it('resolves a 204 to undefined', async () => {
+    upstream.handle((_req, res) => res.writeHead(204).end());
+    const response = await client().request('DELETE', 'entries/7');
+    expect(response).toMatchObject({ status: 204, data: undefined });
+    await expect(client().delete('entries/7')).resolves.toBeUndefined();
+  });
+
+  it('resolves a text/plain body to a string', async () => {
+    upstream.handle((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('pong'));
+    await expect(client().get('ping')).resolves.toBe('pong');
+  });
+
+  it('resolves a body without content-type to a string, even when it looks like JSON', async () => {
+    upstream.handle((_req, res) => res.writeHead(200).end('{"a":1}'));
+    await expect(client().get('raw')).resolves.toBe('{"a":1}');
+  });
+
+  it('resolves an empty 200 body to undefined, even when it claims JSON', async () => {
+    upstream.handle((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': '0' }).end());
+    await expect(client().get('empty')).resolves.toBeUndefined();
+  });
+
+  it('resolves HEAD to status and headers with no data', async () => {
+    upstream.handle((_req, res) => res.writeHead(200, { etag: '"v1"', 'content-length': '10' }).end());
+    const response = await client().head('entries/7');
+    expect(response).toMatchObject({ status: 200, data: undefined });
+    expect(response.headers.get('etag')).toBe('"v1"');
+    expect(upstream.requests[0]?.method).toBe('HEAD');
+  });
+});

@@ -1,0 +1,113 @@
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** How the real server answers one request. */
+export type RealHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** One request the real server received. */
+export interface ReceivedRequest {
+  readonly method: string;
+  /** Path and query, as sent on the wire. */
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  /**
+   * Resolves when the response closes: `true` when the socket closed before
+   * the server finished answering (the client aborted), `false` when it ended normally.
+   */
+  readonly closedEarly: Promise<boolean>;
+}
+
+/** A `node:http` server on 127.0.0.1 that counts connections and requests. */
+export interface RealServer {
+  /** `http://127.0.0.1:<port>/`. */
+  readonly url: string;
+  readonly port: number;
+  /** `connection` events since the last `reset()`. */
+  readonly connections: number;
+  /** Sockets open right now. */
+  readonly openSockets: number;
+  /** Requests since the last `reset()`, oldest first. */
+  readonly requests: readonly ReceivedRequest[];
+  /** Replaces the handler. */
+  handle(handler: RealHandler): void;
+  /** Forgets counted connections and requests (open keep-alive sockets stay open: closing them races the client's reuse). */
+  reset(): void;
+  /** Closes every socket and the server. */
+  close(): Promise<void>;
+}
+
+/** Starts a real server on 127.0.0.1, port 0 (keep-alive on, as node's default). */
+export async function startRealServer(initial: RealHandler = (_req, res) => res.end()): Promise<RealServer> {
+  let handler = initial;
+  let connections = 0;
+  const requests: ReceivedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((request, response) => {
+    const closedEarly = new Promise<boolean>((resolve) => {
+      response.on('close', () => {
+        resolve(!response.writableEnded);
+      });
+    });
+    requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, closedEarly });
+    handler(request, response);
+  });
+  server.on('connection', (socket: Socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    get connections() {
+      return connections;
+    },
+    get openSockets() {
+      return sockets.size;
+    },
+    get requests() {
+      return requests;
+    },
+    handle(next) {
+      handler = next;
+    },
+    reset() {
+      connections = 0;
+      requests.length = 0;
+    },
+    async close() {
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+/** A port on 127.0.0.1 where nothing listens: bound, then released. */
+export async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
+  return port;
+}
+
+/** Sends `status` with a body of `size` bytes (`content-type` as given). */
+export function answerWith(status: number, size: number, contentType = 'text/plain'): RealHandler {
+  const body = Buffer.alloc(size, 'x');
+  return (_request, response) => {
+    response.writeHead(status, { 'content-type': contentType, 'content-length': String(size) });
+    response.end(body);
+  };
+}

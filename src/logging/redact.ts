@@ -73,7 +73,7 @@ function isSecretMember(name: string): boolean {
 }
 
 /**
- * A URL safe to log: user-info removed and secret-looking query values replaced.
+ * A URL safe to log: user-info and fragment removed, secret-looking query values replaced.
  * Anything that does not parse as a URL is returned through {@link redactText}.
  */
 export function redactUrl(url: string | URL): string {
@@ -85,6 +85,8 @@ export function redactUrl(url: string | URL): string {
   }
   parsed.username = '';
   parsed.password = '';
+  // A fragment is never sent, and OAuth's implicit flow puts tokens there.
+  parsed.hash = '';
   if (parsed.search !== '') {
     // Work on the raw pieces so the other parameters stay byte-for-byte as sent.
     const pieces = parsed.search.slice(1).split('&');

@@ -57,6 +57,7 @@ export class Pipeline {
   readonly #breaker: Breaker | undefined;
   readonly #bulkhead: BulkheadPolicy | undefined;
   readonly #budget: RetryBudget | undefined;
+  readonly #fetch: typeof fetch;
 
   /**
    * @param ky - The ky instance (its own retry and timeout off).
@@ -70,6 +71,9 @@ export class Pipeline {
     this.#breaker = options.circuitBreaker === undefined ? undefined : new Breaker(options.circuitBreaker);
     this.#bulkhead = options.bulkhead === undefined ? undefined : bulkhead(options.bulkhead.limit, options.bulkhead.queue);
     this.#budget = options.budget === undefined ? undefined : new RetryBudget(options.budget);
+    // Each attempt hands its signal to fetch directly (see sendAttempt); the global fetch is read at call time (msw).
+    const fetchImpl = options.fetch;
+    this.#fetch = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
   }
 
   /** The breaker's state; `closed` when there is no breaker. */
@@ -219,7 +223,7 @@ export class Pipeline {
       byDeadline ? TOTAL_TIMEOUT : ATTEMPT_TIMEOUT,
       request.signal,
     );
-    const promise = sendAttempt(this.#ky, request, handle.signal).finally(() => {
+    const promise = sendAttempt(this.#ky, request, handle.signal, this.#fetch).finally(() => {
       handle.dispose();
     });
     return {

@@ -4,7 +4,7 @@ import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
-import { captureLogs } from '../support/log-capture.js';
+import { capturePino } from '../support/pino-capture.js';
 
 useMsw();
 const inventory = mockUpstream('https://inventory.test/');
@@ -191,7 +191,7 @@ describe('circuit breaker', () => {
   });
 
   it('writes circuit_opened, circuit_half_open and circuit_closed with the request fields', async () => {
-    const { logger, named } = captureLogs();
+    const { logger, named } = capturePino();
     server.use(inventory.sequence('get', 'stock', [503, 503, 503, { json: {} }]));
     const breaker = client({ logger });
     for (let i = 1; i <= 3; i++) await breaker.get('stock', { requestId: `r${i}` }).catch(() => undefined);

@@ -14,7 +14,7 @@ import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
-import { captureLogs } from '../support/log-capture.js';
+import { capturePino } from '../support/pino-capture.js';
 import { refusedPort } from '../support/real-server.js';
 
 useMsw();
@@ -84,7 +84,7 @@ describe('what is retried', () => {
 
   it('retries a POST whose connection was refused, since nothing was sent', async () => {
     const port = await refusedPort();
-    const { logger, named } = captureLogs();
+    const { logger, named } = capturePino();
     const refused = createClient(`http://127.0.0.1:${port}/`, { logger, circuitBreaker: false, retry: { initialDelay: 1 } });
     const error = await failure(refused.post('orders', { json: { n: 1 } }));
     expect(error).toBeInstanceOf(UpstreamNetworkError);
@@ -169,7 +169,7 @@ describe('Retry-After', () => {
 
   it('waits the seconds a 429 asks for, instead of the backoff', async () => {
     fakeClock();
-    const { logger, named } = captureLogs();
+    const { logger, named } = capturePino();
     server.use(billing.retryAfter('get', 'x', { status: 429, after: 2, then: { json: { ok: true } } }));
     const call = client({ logger, retry: { initialDelay: 1 } }).get('x');
     await vi.advanceTimersByTimeAsync(1_999);
@@ -182,7 +182,7 @@ describe('Retry-After', () => {
 
   it('waits until the HTTP date a 503 names', async () => {
     fakeClock();
-    const { logger, named } = captureLogs();
+    const { logger, named } = capturePino();
     server.use(billing.retryAfter('get', 'x', { status: 503, after: new Date(Date.now() + 3_000), then: { json: { ok: true } } }));
     const call = client({ logger, retry: { initialDelay: 1 } }).get('x');
     await vi.advanceTimersByTimeAsync(2_999);
@@ -193,7 +193,7 @@ describe('Retry-After', () => {
   });
 
   it('fails at once with UpstreamRateLimitedError when Retry-After exceeds maxRetryAfter', async () => {
-    const { logger, named } = captureLogs();
+    const { logger, named } = capturePino();
     server.use(billing.retryAfter('get', 'x', { status: 429, after: 60 }));
     const error = await failure(client({ logger, retry: { initialDelay: 1, maxRetryAfter: 30_000 } }).get('x'));
     expect(error).toBeInstanceOf(UpstreamRateLimitedError);
@@ -203,7 +203,7 @@ describe('Retry-After', () => {
   });
 
   it('fails at once when Retry-After would pass the total timeout', async () => {
-    const { logger, named } = captureLogs();
+    const { logger, named } = capturePino();
     server.use(billing.retryAfter('get', 'x', { status: 429, after: 5 }));
     const error = await failure(client({ logger, timeout: { total: 3_000 } }).get('x'));
     expect(error).toBeInstanceOf(UpstreamRateLimitedError);

@@ -2,7 +2,7 @@ import { createClient, UpstreamAbortedError, UpstreamError, UpstreamTimeoutError
 import type { ClientOptions } from 'resilient-http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { captureLogs } from '../support/log-capture.js';
+import { capturePino } from '../support/pino-capture.js';
 import { startRealServer } from '../support/real-server.js';
 import type { RealHandler, RealServer } from '../support/real-server.js';
 
@@ -114,7 +114,7 @@ describe('caller cancellation', () => {
     upstream.handle((_request, response) => {
       response.writeHead(503).end();
     });
-    const { logger, named } = captureLogs();
+    const { logger, named } = capturePino();
     const controller = new AbortController();
     const call = client({ logger, retry: { initialDelay: 10_000, maxDelay: 10_000 } }).get('report', { signal: controller.signal });
     await vi.waitFor(() => {

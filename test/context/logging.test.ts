@@ -50,16 +50,16 @@ describe('log lines of a call', () => {
   });
 
   it('logs upstream_retry at warn with attempt, waitMs and reason, then a response after 2 attempts', async () => {
-    const { lines, logger, withMsg } = logs();
+    const { lines, logger, named } = logs();
     server.use(billing.sequence('get', 'invoices/7', [503, { json: {} }]));
     await withRequestContext({ requestId: 'req-retry' }, () => client(logger).get('invoices/7'));
     expect(lines.map((l) => l.msg)).toEqual(['upstream_request', 'upstream_retry', 'upstream_response']);
-    const [retry] = withMsg('upstream_retry');
+    const [retry] = named('upstream_retry');
     expectCallFields(retry, 'req-retry');
     expect(retry).toMatchObject({ level: LEVEL.warn, attempt: 1, reason: 'status 503' });
     expect(retry?.waitMs).toBeGreaterThanOrEqual(0);
     expect(retry?.waitMs).toBeLessThanOrEqual(1);
-    expect(withMsg('upstream_response')[0]).toMatchObject({ status: 200, attempts: 2 });
+    expect(named('upstream_response')[0]).toMatchObject({ status: 200, attempts: 2 });
   });
 
   it.each([
@@ -68,15 +68,15 @@ describe('log lines of a call', () => {
     ['a 404', billing.status('get', 'invoices/7', 404), 'UPSTREAM_NOT_FOUND', 1, LEVEL.warn, 404],
     ['a 422', billing.status('get', 'invoices/7', 422), 'UPSTREAM_VALIDATION_FAILED', 1, LEVEL.warn, 422],
   ])('logs upstream_request_failed for %s with code, attempts and the right level', async (_case, handler, code, attempts, level, status) => {
-    const { logger, withMsg } = logs();
+    const { logger, named } = logs();
     server.use(handler);
     await withRequestContext({ requestId: 'req-fail' }, () => client(logger).get('invoices/7')).catch(() => undefined);
-    const failed = withMsg('upstream_request_failed');
+    const failed = named('upstream_request_failed');
     expect(failed).toHaveLength(1);
     expectCallFields(failed[0], 'req-fail');
     expect(failed[0]).toMatchObject({ level, code, attempts });
     expect(failed[0]?.status).toBe(status);
-    expect(withMsg('upstream_retry')).toHaveLength(attempts - 1);
+    expect(named('upstream_retry')).toHaveLength(attempts - 1);
   });
 
   it('redacts the url field of every line', async () => {

@@ -129,9 +129,9 @@ describe('orders service (examples/service.ts)', () => {
     const base = await startOrders({ logger: logs.logger, billing: { retry: { initialDelay: 1 } } });
     await call(`${base}/orders/o-1`, { headers: { 'x-request-id': 'orders-test-9' } });
 
-    expect(logs.withMsg('upstream_retry')).toHaveLength(2);
-    expect(logs.withMsg('upstream_request_failed')).toEqual([expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', service: 'billing' })]);
-    expect(logs.withMsg('request_failed')).toEqual([expect.objectContaining({ status: 503, url: '/orders/o-1' })]);
+    expect(logs.named('upstream_retry')).toHaveLength(2);
+    expect(logs.named('upstream_request_failed')).toEqual([expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', service: 'billing' })]);
+    expect(logs.named('request_failed')).toEqual([expect.objectContaining({ status: 503, url: '/orders/o-1' })]);
     expect(logs.lines.length).toBeGreaterThanOrEqual(4);
     expect(logs.lines.every((line) => line.requestId === 'orders-test-9')).toBe(true);
   });

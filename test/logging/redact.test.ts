@@ -54,8 +54,12 @@ describe('redactUrl', () => {
   });
 
   it('leaves a URL without secrets unchanged', () => {
-    const url = 'https://billing.test/api/invoices/42?page=2&q=a+b#section';
+    const url = 'https://billing.test/api/invoices/42?page=2&q=a+b';
     expect(redactUrl(url)).toBe(url);
+  });
+
+  it('drops the fragment, where the OAuth implicit flow puts tokens', () => {
+    expect(redactUrl('https://app.test/cb?page=2#access_token=s3cr3t&state=x')).toBe('https://app.test/cb?page=2');
   });
 
   it('redacts every occurrence of a repeated secret parameter', () => {

@@ -4,13 +4,13 @@ import { UpstreamTimeoutError, createClient } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { fleetLogs } from '../support/fleet-logs.js';
-import { answerJson, answerLater, startFleetServer } from '../support/fleet-server.js';
-import type { FleetServer } from '../support/fleet-server.js';
+import { capturePino } from '../support/pino-capture.js';
+import { answerJson, answerLater, startRealServer } from '../support/real-server.js';
+import type { RealServer } from '../support/real-server.js';
 
-let upstream: FleetServer;
+let upstream: RealServer;
 beforeAll(async () => {
-  upstream = await startFleetServer();
+  upstream = await startRealServer();
 });
 afterEach(() => {
   upstream.reset();
@@ -34,7 +34,7 @@ function firstHangs(): void {
 describe('hedged requests', () => {
   it('sends a hedge when the first attempt is slow, answers with the hedge and closes the loser', async () => {
     firstHangs();
-    const logs = fleetLogs();
+    const logs = capturePino();
     await expect(client({ logger: logs.logger }).get('products/7')).resolves.toEqual({ from: 'hedge 1' });
 
     expect(upstream.requests).toHaveLength(2);
@@ -94,7 +94,7 @@ describe('hedged requests', () => {
     upstream.handle((_request, response) => {
       answerJson(response, { fast: true });
     });
-    const logs = fleetLogs();
+    const logs = capturePino();
     await expect(client({ logger: logs.logger, hedging: { delay: 200 } }).get('products/7')).resolves.toEqual({ fast: true });
     // Wait past the hedge delay: a timer left behind would send a hedge now.
     await wait(300);
@@ -109,7 +109,7 @@ describe('hedged requests', () => {
       if (seen === 1) answerLater(response, 150, { from: 'first' });
       else answerJson(response, { from: 'hedge' });
     });
-    const logs = fleetLogs();
+    const logs = capturePino();
     // A floor of 0.1 retries/s over 10 s: one hedge in the window; 1 % of 3 calls adds nothing.
     const catalog = client({ logger: logs.logger, retry: { budget: { percent: 0.01, minRetriesPerSecond: 0.1 } } });
 

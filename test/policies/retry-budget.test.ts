@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
 import { RetryBudget } from '../../src/policies/retry-budget.js';
-import { fleetLogs } from '../support/fleet-logs.js';
+import { capturePino } from '../support/pino-capture.js';
 
 const DEFAULT_BUDGET = { percent: 0.2, minRetriesPerSecond: 10, windowMs: 10_000 };
 
@@ -117,7 +117,7 @@ describe('retry budget, end to end', () => {
 
   it('keeps a total outage to at most 1.3× the logical requests with the default budget', async () => {
     server.use(inventory.status('get', 'items', 503));
-    const logs = fleetLogs();
+    const logs = capturePino();
     const startedAt = performance.now();
     const errors = await hammer({ logger: logs.logger, circuitBreaker: false, retry: { initialDelay: 0 } });
     const elapsedMs = performance.now() - startedAt;
@@ -174,7 +174,7 @@ describe('retry budget, end to end', () => {
     let answered = 0;
     // Every tenth answer is a 503: 1 in 10 fails, deterministically.
     server.use(inventory.always('get', 'items', () => (++answered % 10 === 0 ? Response.json({}, { status: 503 }) : Response.json({ ok: true }))));
-    const logs = fleetLogs();
+    const logs = capturePino();
     const errors = await hammer({ logger: logs.logger, retry: { initialDelay: 1 } });
 
     expect(errors.filter((error) => error !== undefined)).toEqual([]);
@@ -186,7 +186,7 @@ describe('retry budget, end to end', () => {
 
   it('never refuses a retry for a 10 % seeded-random failure rate: calls fail only after all 3 attempts', async () => {
     server.use(inventory.flaky('get', 'items', { rate: 0.1, seed: 1 }));
-    const logs = fleetLogs();
+    const logs = capturePino();
     const errors = await hammer({ logger: logs.logger, retry: { initialDelay: 1 } });
 
     const failures = errors.filter((error) => error !== undefined);

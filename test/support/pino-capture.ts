@@ -12,7 +12,7 @@ export interface CapturedLogs {
   /** The raw JSON text of each line, as pino wrote it. */
   readonly raw: string[];
   /** Parsed lines whose `msg` is `msg`. */
-  readonly withMsg: (msg: string) => LogLine[];
+  readonly named: (msg: string) => LogLine[];
 }
 
 /** pino's numeric levels. */
@@ -28,7 +28,7 @@ export function capturePino(level = 'debug'): CapturedLogs {
       lines.push(JSON.parse(text) as LogLine);
     },
   });
-  return { logger, lines, raw, withMsg: (msg) => lines.filter((line) => line.msg === msg) };
+  return { logger, lines, raw, named: (msg) => lines.filter((line) => line.msg === msg) };
 }
 
 /** How many times `"key":` occurs in a raw JSON line. */

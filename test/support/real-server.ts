@@ -5,6 +5,9 @@ import type { AddressInfo, Socket } from 'node:net';
 /** How the real server answers one request. */
 export type RealHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
+/** A handler that also gets `seen`: the request's 1-based index among requests with its `x-request-id` (hedges, retries). */
+export type CountingHandler = (request: IncomingMessage, response: ServerResponse, seen: number) => void;
+
 /** One request the real server received. */
 export interface ReceivedRequest {
   readonly method: string;
@@ -30,7 +33,7 @@ export interface RealServer {
   /** Requests since the last `reset()`, oldest first. */
   readonly requests: readonly ReceivedRequest[];
   /** Replaces the handler. */
-  handle(handler: RealHandler): void;
+  handle(handler: CountingHandler): void;
   /** Forgets counted connections and requests (open keep-alive sockets stay open: closing them races the client's reuse). */
   reset(): void;
   /** Closes every socket and the server. */
@@ -38,11 +41,12 @@ export interface RealServer {
 }
 
 /** Starts a real server on 127.0.0.1, port 0 (keep-alive on, as node's default). */
-export async function startRealServer(initial: RealHandler = (_req, res) => res.end()): Promise<RealServer> {
+export async function startRealServer(initial: CountingHandler = (_req, res) => res.end()): Promise<RealServer> {
   let handler = initial;
   let connections = 0;
   const requests: ReceivedRequest[] = [];
   const sockets = new Set<Socket>();
+  const perId = new Map<string, number>();
   const server = createServer((request, response) => {
     const closedEarly = new Promise<boolean>((resolve) => {
       response.on('close', () => {
@@ -50,7 +54,10 @@ export async function startRealServer(initial: RealHandler = (_req, res) => res.
       });
     });
     requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, closedEarly });
-    handler(request, response);
+    const id = String(request.headers['x-request-id']);
+    const seen = (perId.get(id) ?? 0) + 1;
+    perId.set(id, seen);
+    handler(request, response, seen);
   });
   server.on('connection', (socket: Socket) => {
     connections++;
@@ -77,6 +84,7 @@ export async function startRealServer(initial: RealHandler = (_req, res) => res.
     reset() {
       connections = 0;
       requests.length = 0;
+      perId.clear();
     },
     async close() {
       server.closeAllConnections();
@@ -110,4 +118,20 @@ export function answerWith(status: number, size: number, contentType = 'text/pla
     response.writeHead(status, { 'content-type': contentType, 'content-length': String(size) });
     response.end(body);
   };
+}
+
+/** Answers 200 with a JSON body. */
+export function answerJson(response: ServerResponse, body: unknown): void {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+/** Answers JSON `body` after `ms`, unless the client closed the request first. */
+export function answerLater(response: ServerResponse, ms: number, body: unknown): void {
+  const timer = setTimeout(() => {
+    if (!response.destroyed) answerJson(response, body);
+  }, ms);
+  response.on('close', () => {
+    clearTimeout(timer);
+  });
 }

@@ -1,6 +1,7 @@
 import type { AttemptFailure } from '../policies/attempt-result.js';
 import { upstreamErrorFromStatus } from './from-status.js';
-import type { UpstreamError, UpstreamErrorInit } from './upstream-error.js';
+import { UpstreamError } from './upstream-error.js';
+import type { UpstreamErrorInit } from './upstream-error.js';
 import {
   UpstreamAbortedError,
   UpstreamCircuitOpenError,
@@ -57,5 +58,11 @@ export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): Upst
       return new UpstreamCircuitOpenError({ ...init, cause: failure.cause });
     case 'concurrency-limit':
       return new UpstreamConcurrencyLimitError({ ...init, cause: failure.cause });
+    case 'unexpected':
+      return new UpstreamError({
+        ...init,
+        detail: `call failed unexpectedly: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`,
+        cause: failure.cause,
+      });
   }
 }

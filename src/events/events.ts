@@ -129,7 +129,12 @@ export class EventSink {
 
   /** True when anyone listens for `name`: build the event only then. */
   wants(name: ClientEventName): boolean {
-    return channels[name].hasSubscribers || (this.#subscriber?.wants(name) ?? false);
+    if (channels[name].hasSubscribers) return true;
+    try {
+      return this.#subscriber?.wants(name) ?? false;
+    } catch {
+      return false;
+    }
   }
 
   /** Delivers an event to the subscriber and the channel. A throwing subscriber never breaks a call. */

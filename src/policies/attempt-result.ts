@@ -15,7 +15,8 @@ export type AttemptFailure =
   | { kind: 'aborted'; cause: unknown }
   | { kind: 'invalid-response'; status: number; excerpt: string | undefined; cause: unknown }
   | { kind: 'circuit-open'; cause: unknown }
-  | { kind: 'concurrency-limit'; cause: unknown };
+  | { kind: 'concurrency-limit'; cause: unknown }
+  | { kind: 'unexpected'; cause: unknown };
 
 /** The outcome of one attempt (or of one hedged group of attempts). */
 export type AttemptResult =

@@ -92,7 +92,13 @@ export class Pipeline {
     if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
     this.#budget?.recordRequest();
 
-    const outcome = await this.#guarded(request, call);
+    let outcome: CallOutcome;
+    try {
+      outcome = await this.#guarded(request, call);
+    } catch (error) {
+      // A defect in a policy must still reach the caller as an UpstreamError, never raw.
+      outcome = failed({ kind: 'unexpected', cause: error });
+    }
     const durationMs = performance.now() - request.startedAt;
     if (outcome.result.ok) {
       if (this.#sink.wants('request:end')) {

@@ -1,0 +1,110 @@
+/** The rows of the overhead table: one `GET /ok` (body parsed) per call, each client built once. */
+import { Agent as HttpAgent } from 'node:http';
+
+import axios from 'axios';
+import got from 'got';
+import ky from 'ky';
+import { pino } from 'pino';
+import { request as undiciRequest } from 'undici';
+
+import { createClient } from '../src/index.js';
+import { bareKy, naiveGet, naivePolicy, rawUndiciFetch, undiciFetchForKy } from './contenders.js';
+
+/** One contender of the overhead table. */
+export interface OverheadClient {
+  readonly name: string;
+  /** Builds the client for `baseUrl` and returns one call. */
+  make(baseUrl: string): () => Promise<unknown>;
+}
+
+/** Keep-alive agents for got and axios, sized for the benchmark's concurrency, so pooling is fair. */
+function keepAliveAgent(): HttpAgent {
+  return new HttpAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
+}
+
+export const UNDICI = 'undici.request';
+export const BARE_KY = 'ky (retry 0, timeout off)';
+
+/** Every client of the overhead table, in display order. */
+export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
+  {
+    name: UNDICI,
+    make: (baseUrl) => {
+      const url = `${baseUrl}ok`;
+      return async () => {
+        const { body } = await undiciRequest(url);
+        return body.json();
+      };
+    },
+  },
+  {
+    name: 'global fetch',
+    make: (baseUrl) => {
+      const url = `${baseUrl}ok`;
+      return async (): Promise<unknown> => (await fetch(url)).json();
+    },
+  },
+  { name: 'undici 7 fetch', make: (baseUrl) => () => rawUndiciFetch(`${baseUrl}ok`) },
+  {
+    name: BARE_KY,
+    make: (baseUrl) => {
+      const http = bareKy();
+      const url = `${baseUrl}ok`;
+      return () => http.get(url).json();
+    },
+  },
+  {
+    name: 'ky (defaults)',
+    make: (baseUrl) => {
+      const url = `${baseUrl}ok`;
+      return () => ky.get(url).json();
+    },
+  },
+  {
+    name: 'got (keep-alive agent)',
+    make: (baseUrl) => {
+      const http = got.extend({ agent: { http: keepAliveAgent() } });
+      const url = `${baseUrl}ok`;
+      return () => http.get(url).json();
+    },
+  },
+  {
+    name: 'axios (keep-alive agent)',
+    make: (baseUrl) => {
+      const http = axios.create({ httpAgent: keepAliveAgent() });
+      const url = `${baseUrl}ok`;
+      return async () => (await http.get(url)).data as unknown;
+    },
+  },
+  {
+    name: 'ky + cockatiel (naive)',
+    make: (baseUrl) => {
+      const http = bareKy();
+      const policy = naivePolicy();
+      const url = `${baseUrl}ok`;
+      return () => naiveGet(policy, http, url);
+    },
+  },
+  {
+    name: 'createClient (defaults, logger false)',
+    make: (baseUrl) => {
+      const client = createClient(baseUrl, { logger: false });
+      return () => client.get('ok');
+    },
+  },
+  {
+    name: 'createClient (pino info → /dev/null)',
+    make: (baseUrl) => {
+      const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
+      const client = createClient(baseUrl, { logger });
+      return () => client.get('ok');
+    },
+  },
+  {
+    name: 'createClient (logger false, undici 7 fetch)',
+    make: (baseUrl) => {
+      const client = createClient(baseUrl, { logger: false, fetch: undiciFetchForKy });
+      return () => client.get('ok');
+    },
+  },
+];

@@ -1,0 +1,47 @@
+/**
+ * A CPU-profile target: hammers `GET /ok` through one client for a few
+ * seconds. Run it under the V8 profiler, then summarise the profile:
+ *
+ *   node --cpu-prof --cpu-prof-dir=/tmp/rh-prof --import tsx bench/profile.ts [client] [seconds]
+ *   npx tsx bench/profile-summary.ts /tmp/rh-prof
+ *
+ * `client` is `createClient` (defaults, logger false; the default), `ky`
+ * (retry 0, timeout off) or `naive` (ky + cockatiel), so the profiles can be
+ * set side by side.
+ */
+import { createClient } from '../src/index.js';
+import { bareKy, naiveGet, naivePolicy } from './contenders.js';
+import { fmt, runSlice } from './measure.js';
+import { startUpstream } from './upstream.js';
+
+const [kind = 'createClient', seconds = '8'] = process.argv.slice(2);
+
+function makeCall(baseUrl: string): () => Promise<unknown> {
+  switch (kind) {
+    case 'createClient': {
+      const client = createClient(baseUrl, { logger: false });
+      return () => client.get('ok');
+    }
+    case 'ky': {
+      const http = bareKy();
+      return () => http.get(`${baseUrl}ok`).json();
+    }
+    case 'naive': {
+      const http = bareKy();
+      const policy = naivePolicy();
+      return () => naiveGet(policy, http, `${baseUrl}ok`);
+    }
+    default:
+      throw new Error(`unknown client "${kind}": createClient, ky or naive`);
+  }
+}
+
+const upstream = await startUpstream();
+try {
+  const call = makeCall(upstream.baseUrl);
+  await runSlice(call, 16, 500);
+  const slice = await runSlice(call, 16, Number(seconds) * 1000);
+  console.log(`${kind}: ${fmt(slice.throughput)} req/s over ${seconds} s, ${slice.errors} errors`);
+} finally {
+  await upstream.close();
+}

@@ -16,15 +16,9 @@ class ResilientClient implements Client {
   constructor(options: ReturnType<typeof normalizeOptions>) {
     this.name = options.name;
     this.#options = options;
-    const fetchImpl = options.fetch;
-    // ky's own retry and timeout are off: the pipeline owns both, so the upstream sees at most maxAttempts requests.
-    const http: KyInstance = ky.create({
-      retry: 0,
-      timeout: false,
-      throwHttpErrors: false,
-      // Read the global fetch at call time, so interceptors installed after createClient (msw) apply.
-      fetch: fetchImpl ?? ((input, init) => globalThis.fetch(input, init)),
-    });
+    // ky's own retry and timeout are off: the pipeline owns both, so the upstream sees at most maxAttempts
+    // requests. The fetch is the pipeline's, handed over per attempt (src/client/attempt.ts).
+    const http: KyInstance = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
     const sink = new EventSink(options.logger === undefined ? undefined : createLogSubscriber(options.logger));
     this.#pipeline = new Pipeline(http, options, sink);
   }

@@ -21,42 +21,53 @@ export const TOTAL_TIMEOUT = new AbortReason('total-timeout');
 /** Another hedge answered first. */
 export const HEDGE_LOST = new AbortReason('hedge-lost');
 
-/** A controller that aborts after `ms` and whenever `parent` aborts; `dispose()` frees both hooks. */
-export interface AttemptSignal {
-  readonly signal: AbortSignal;
-  /** Aborts now with `reason` (e.g. when a hedge lost). */
-  abort(reason: AbortReason): void;
-  /** Clears the timer and the parent listener. */
-  dispose(): void;
+function abortWith(controller: AbortController, reason: AbortReason): void {
+  controller.abort(reason);
 }
 
 /**
  * One attempt's signal: a single timer, firing at `ms` with `timeoutReason`,
  * linked to the caller's signal. This is the whole timeout machinery of an
- * attempt: no extra promise race, no per-attempt policy.
+ * attempt: no extra promise race, no per-attempt policy, and no per-attempt
+ * closures (the timer takes its arguments; the instance is its own
+ * `abort` listener on the caller's signal).
  */
-export function createAttemptSignal(ms: number, timeoutReason: AbortReason, parent: AbortSignal | undefined): AttemptSignal {
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort(timeoutReason);
-  }, ms);
-  let onParentAbort: (() => void) | undefined;
-  if (parent !== undefined) {
-    onParentAbort = () => {
-      controller.abort(new AbortReason('caller', parent.reason));
-    };
-    parent.addEventListener('abort', onParentAbort, { once: true });
+export class AttemptSignal {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly #parent: AbortSignal | undefined;
+
+  /**
+   * @param ms - When the timer fires.
+   * @param timeoutReason - The reason it aborts with.
+   * @param parent - The caller's signal, if any.
+   */
+  constructor(ms: number, timeoutReason: AbortReason, parent: AbortSignal | undefined) {
+    this.#timer = setTimeout(abortWith, ms, this.#controller, timeoutReason);
+    this.#parent = parent;
+    parent?.addEventListener('abort', this, { once: true });
   }
-  return {
-    signal: controller.signal,
-    abort: (reason) => {
-      controller.abort(reason);
-    },
-    dispose: () => {
-      clearTimeout(timer);
-      if (onParentAbort !== undefined) parent?.removeEventListener('abort', onParentAbort);
-    },
-  };
+
+  /** The signal handed to fetch. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** The caller aborted: abort the attempt, keeping the caller's reason. */
+  handleEvent(): void {
+    this.#controller.abort(new AbortReason('caller', this.#parent?.reason));
+  }
+
+  /** Aborts now with `reason` (e.g. when a hedge lost). */
+  abort(reason: AbortReason): void {
+    this.#controller.abort(reason);
+  }
+
+  /** Clears the timer and the caller-signal listener. */
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#parent?.removeEventListener('abort', this);
+  }
 }
 
 /**

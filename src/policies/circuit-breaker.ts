@@ -28,6 +28,8 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
+const NO_TRANSITIONS: readonly CircuitStateName[] = [];
+
 /** Thrown through cockatiel for a cancelled attempt, so it neither counts as a failure nor as a success. */
 class NeutralOutcome extends Error {
   constructor(readonly outcome: GuardedOutcome) {
@@ -104,8 +106,8 @@ export class Breaker {
   }
 
   /** State changes since the last call, oldest first. */
-  takeTransitions(): CircuitStateName[] {
-    return this.#transitions.splice(0);
+  takeTransitions(): readonly CircuitStateName[] {
+    return this.#transitions.length === 0 ? NO_TRANSITIONS : this.#transitions.splice(0);
   }
 
   /**

@@ -9,7 +9,7 @@ import type { CircuitStateName, ClientResponse } from '../client/types.js';
 import { toUpstreamError } from '../errors/translate.js';
 import type { CallEventBase, EventSink } from '../events/events.js';
 import { redactUrl } from '../logging/redact.js';
-import { ATTEMPT_TIMEOUT, TOTAL_TIMEOUT, createAttemptSignal, sleep } from './abort.js';
+import { ATTEMPT_TIMEOUT, AttemptSignal, TOTAL_TIMEOUT, sleep } from './abort.js';
 import type { AttemptFailure, AttemptResult } from './attempt-result.js';
 import { Breaker } from './circuit-breaker.js';
 import type { GuardedOutcome } from './circuit-breaker.js';
@@ -198,9 +198,13 @@ export class Pipeline {
   async #attempts(request: PreparedRequest, call: CallIdentity): Promise<GuardedOutcome> {
     const hedging = this.#options.hedging;
     if (hedging === undefined || !request.hedgeable) {
-      const attempt = this.#start(request);
-      if (attempt === undefined) return { result: totalTimeout(request), sent: 0 };
-      return { result: await attempt.promise, sent: 1 };
+      const signal = this.#attemptSignal(request);
+      if (signal === undefined) return { result: totalTimeout(request), sent: 0 };
+      try {
+        return { result: await sendAttempt(this.#ky, request, signal.signal, this.#fetch), sent: 1 };
+      } finally {
+        signal.dispose();
+      }
     }
     const groupStart = performance.now();
     return runHedged({
@@ -219,25 +223,23 @@ export class Pipeline {
     });
   }
 
-  /** Starts one attempt whose timer fires at the earlier of the attempt timeout and the deadline. */
-  #start(request: PreparedRequest): RunningAttempt | undefined {
+  /** One attempt's signal, firing at the earlier of the attempt timeout and the deadline; none when the deadline has passed. */
+  #attemptSignal(request: PreparedRequest): AttemptSignal | undefined {
     const remaining = request.deadline - performance.now();
     if (remaining <= 0) return undefined;
-    const byDeadline = remaining <= request.timeout.attempt;
-    const handle = createAttemptSignal(
-      byDeadline ? remaining : request.timeout.attempt,
-      byDeadline ? TOTAL_TIMEOUT : ATTEMPT_TIMEOUT,
-      request.signal,
-    );
-    const promise = sendAttempt(this.#ky, request, handle.signal, this.#fetch).finally(() => {
-      handle.dispose();
+    return remaining <= request.timeout.attempt
+      ? new AttemptSignal(remaining, TOTAL_TIMEOUT, request.signal)
+      : new AttemptSignal(request.timeout.attempt, ATTEMPT_TIMEOUT, request.signal);
+  }
+
+  /** Starts one hedged attempt. */
+  #start(request: PreparedRequest): RunningAttempt | undefined {
+    const signal = this.#attemptSignal(request);
+    if (signal === undefined) return undefined;
+    const promise = sendAttempt(this.#ky, request, signal.signal, this.#fetch).finally(() => {
+      signal.dispose();
     });
-    return {
-      promise,
-      abort: (reason) => {
-        handle.abort(reason);
-      },
-    };
+    return { promise, abort: (reason) => { signal.abort(reason); } };
   }
 }
 

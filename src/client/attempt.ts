@@ -34,7 +34,10 @@ export async function sendAttempt(
   try {
     response = await ky(request.href, {
       method: request.method,
-      ...(request.hasJson ? { json: request.json } : request.body === undefined ? {} : { body: request.body }),
+      // A redirect is answered as what it is (an UpstreamHttpError), never followed: fetch would
+      // carry the client's headers (API keys, tokens) to wherever the Location points.
+      redirect: 'manual',
+      ...(request.body === undefined ? {} : { body: request.body }),
       fetch: (input: Request | URL | string, init?: RequestInit) => {
         // ky always hands fetch the Request it built; anything else is wrapped so the headers still apply.
         const outgoing = input instanceof Request ? input : new Request(input, init);
@@ -104,7 +107,24 @@ export function classifyThrown(error: unknown, signal: AbortSignal, request: Pre
         return { kind: 'aborted', cause: reason.cause };
     }
   }
-  return { kind: 'network', systemCode: systemCodeOf(error), cause: error };
+  const systemCode = systemCodeOf(error);
+  if (isNetworkFailure(error, systemCode)) return { kind: 'network', systemCode, cause: error };
+  // Anything else was refused before it left (an invalid argument): not the upstream's fault, not retried.
+  return { kind: 'unexpected', cause: error };
+}
+
+const FETCH_FAILED = new Set(['fetch failed', 'Failed to fetch']);
+const ARGUMENT_CODES = /^(?:UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED|ERR_INVALID_|ERR_HTTP_INVALID_)/;
+
+/**
+ * fetch reports every network failure as `TypeError('fetch failed')` (undici)
+ * or `TypeError('Failed to fetch')` (msw, browsers) with the cause below it; a
+ * custom fetch may throw the system error itself (`ECONNRESET`).
+ */
+function isNetworkFailure(error: unknown, systemCode: string | undefined): boolean {
+  if (systemCode !== undefined && ARGUMENT_CODES.test(systemCode)) return false;
+  if (error instanceof TypeError && FETCH_FAILED.has(error.message)) return true;
+  return systemCode !== undefined;
 }
 
 /** The first string `code` down an error's cause chain (`ECONNREFUSED`, `UND_ERR_SOCKET`, …). */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
 import { getDefaultLogger } from '../logging/default-logger.js';
+import { HTTP_TOKEN, copyHeaders } from './headers.js';
 import type {
   BulkheadOptions,
   CallRetryOptions,
@@ -70,8 +71,6 @@ export const DEFAULTS = {
 } as const;
 
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const METHOD_NAME = HEADER_NAME;
 
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -150,7 +149,7 @@ export function normalizeRetry(
   if (raw.methods !== undefined) {
     if (!Array.isArray(raw.methods)) fail(`${path}.methods`, 'an array of HTTP methods', raw.methods);
     for (const method of raw.methods as unknown[]) {
-      if (typeof method !== 'string' || !METHOD_NAME.test(method)) fail(`${path}.methods`, 'a list of HTTP methods', method);
+      if (typeof method !== 'string' || !HTTP_TOKEN.test(method)) fail(`${path}.methods`, 'a list of HTTP methods', method);
     }
     methods = new Set((raw.methods as string[]).map((method) => method.toUpperCase()));
   }
@@ -228,13 +227,9 @@ function takeCredentials(url: URL): Record<string, string> {
 
 function normalizeHeaders(path: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
-  const raw = typeof value === 'object' && value !== null ? value : fail(path, 'an object of header names to values', value);
+  if (typeof value !== 'object' || value === null) fail(path, 'an object of header names to values', value);
   const out: Record<string, string> = {};
-  for (const [name, header] of Object.entries(raw)) {
-    if (!HEADER_NAME.test(name)) fail(path, 'valid header names', name);
-    if (typeof header !== 'string' || /[\r\n\0]/.test(header)) fail(`${path}.${name}`, 'a string without CR, LF or NUL', '[value]');
-    out[name.toLowerCase()] = header;
-  }
+  copyHeaders(path, value as Record<string, string>, out);
   return out;
 }
 
@@ -256,7 +251,7 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
   }
   if (raw.fetch !== undefined && typeof raw.fetch !== 'function') fail('fetch', 'a function', raw.fetch);
   const requestIdHeader = options.requestIdHeader ?? DEFAULTS.requestIdHeader;
-  if (typeof requestIdHeader !== 'string' || !HEADER_NAME.test(requestIdHeader)) fail('requestIdHeader', 'a header name', requestIdHeader);
+  if (typeof requestIdHeader !== 'string' || !HTTP_TOKEN.test(requestIdHeader)) fail('requestIdHeader', 'a header name', requestIdHeader);
 
   const retryDefaults: ResolvedRetry = {
     ...DEFAULTS.retry,

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { getRequestId } from '../context/request-context.js';
 import { assertSafeRequestId, generateRequestId } from '../context/request-id.js';
+import { HTTP_TOKEN, copyHeaders } from './headers.js';
 import { normalizeRetry, normalizeTimeout } from './options.js';
 import type { ResolvedClientOptions } from './options.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { resolveUrl } from './resolve-url.js';
 import type { RequestOptions } from './types.js';
 
-const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_NAME = METHOD;
 const KNOWN = new Set<string>([
   'json', 'body', 'headers', 'searchParams', 'params', 'signal', 'requestId', 'idempotencyKey', 'timeout', 'retry',
 ] satisfies (keyof RequestOptions)[]);
@@ -24,7 +23,7 @@ const HEDGEABLE_METHODS = new Set(['GET', 'HEAD']);
  * @throws TypeError for bad input, naming the option.
  */
 export function prepareRequest(client: ResolvedClientOptions, rawMethod: string, path: string, options: RequestOptions = {}): PreparedRequest {
-  if (typeof rawMethod !== 'string' || !METHOD.test(rawMethod)) throw new TypeError(`method must be an HTTP method token, got ${JSON.stringify(rawMethod)}`);
+  if (typeof rawMethod !== 'string' || !HTTP_TOKEN.test(rawMethod)) throw new TypeError(`method must be an HTTP method token, got ${JSON.stringify(rawMethod)}`);
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${typeof options}`);
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new TypeError(`options.${key} is not a known request option (known: ${[...KNOWN].join(', ')})`);
@@ -32,6 +31,9 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
   const method = rawMethod.toUpperCase();
   if (options.json !== undefined && options.body !== undefined) throw new TypeError('options.json and options.body are exclusive');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('options.signal must be an AbortSignal');
+
+  const hasBody = options.json !== undefined || (options.body !== undefined && options.body !== null);
+  if (hasBody && (method === 'GET' || method === 'HEAD')) throw new TypeError(`a ${method} request cannot have a body (options.json or options.body)`);
 
   const url = resolveUrl(client.baseUrl, path, options.params, options.searchParams);
   let requestId: string;
@@ -43,7 +45,7 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
   }
 
   const headers: Record<string, string> = { ...client.headers };
-  if (options.headers !== undefined) copyHeaders(options.headers, headers);
+  if (options.headers !== undefined) copyHeaders('options.headers', options.headers, headers);
   headers[client.requestIdHeader] = requestId;
   if (options.idempotencyKey !== undefined) {
     const key = options.idempotencyKey === true ? randomUUID() : options.idempotencyKey;
@@ -53,6 +55,9 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
     headers['idempotency-key'] = key;
   }
   const hasKey = headers['idempotency-key'] !== undefined;
+  // Serialised once, here: a value JSON cannot represent is the caller's error, not a network failure.
+  const body = options.json === undefined ? options.body : serializeJson(options.json);
+  if (options.json !== undefined) headers['content-type'] ??= 'application/json';
 
   const replayable = !isStream(options.body);
   let retry = normalizeRetry('options.retry', options.retry, client.retry);
@@ -63,9 +68,7 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
     method,
     href: url.href,
     headers,
-    json: options.json,
-    hasJson: options.json !== undefined,
-    body: options.body,
+    body,
     requestId,
     retry,
     timeout,
@@ -73,22 +76,23 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
     hedgeable: replayable && (hasKey || HEDGEABLE_METHODS.has(method)),
     signal: options.signal,
     startedAt,
-    deadline: startedAt + timeout.total,
   };
-}
-
-function copyHeaders(from: Record<string, string> | Headers, to: Record<string, string>): void {
-  const entries = from instanceof Headers ? from.entries() : Object.entries(from);
-  for (const [name, value] of entries) {
-    if (!HEADER_NAME.test(name)) throw new TypeError(`options.headers has an invalid header name "${name}"`);
-    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
-      throw new TypeError(`options.headers.${name} must be a string without CR, LF or NUL`);
-    }
-    to[name.toLowerCase()] = value;
-  }
 }
 
 function isStream(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   return body instanceof ReadableStream || typeof (body as { pipe?: unknown }).pipe === 'function' || Symbol.asyncIterator in body;
+}
+
+function serializeJson(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(`options.json cannot be serialised as JSON: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  if (text === undefined) throw new TypeError(`options.json cannot be serialised as JSON (got ${typeof value})`);
+  return text;
 }

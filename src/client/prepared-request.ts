@@ -6,8 +6,7 @@ export interface PreparedRequest {
   /** The full URL (unredacted: it is only sent, never logged). */
   readonly href: string;
   readonly headers: Record<string, string>;
-  readonly json: unknown;
-  readonly hasJson: boolean;
+  /** The body to send; `json` is already serialised into it. */
   readonly body: BodyInit | null | undefined;
   readonly requestId: string;
   readonly retry: ResolvedRetry;
@@ -17,8 +16,6 @@ export interface PreparedRequest {
   /** May be hedged: GET/HEAD or an idempotency key, and a replayable body. */
   readonly hedgeable: boolean;
   readonly signal: AbortSignal | undefined;
-  /** `performance.now()` when the call started. */
+  /** `performance.now()` when the call started (its duration counts from here; the deadline from admission). */
   readonly startedAt: number;
-  /** The total deadline, on the `performance.now()` clock. */
-  readonly deadline: number;
 }

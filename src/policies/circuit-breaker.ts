@@ -28,6 +28,9 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
+/** Outcomes that say nothing about the upstream's health. */
+const NEUTRAL_KINDS = new Set(['aborted', 'unexpected']);
+
 const NO_TRANSITIONS: readonly CircuitStateName[] = [];
 
 /** Thrown through cockatiel for a cancelled attempt, so it neither counts as a failure nor as a success. */
@@ -61,6 +64,11 @@ function restoredState(options: ResolvedBreaker): { initialState?: unknown } {
   return { initialState: structuredClone(value) };
 }
 
+/** An unhealthy answer the upstream actually gave: nothing sent proves nothing. */
+function isFailure(outcome: GuardedOutcome): boolean {
+  return outcome.sent > 0 && isUnhealthy(outcome.result);
+}
+
 /**
  * The client's circuit breaker: cockatiel's `CircuitBreakerPolicy` with a
  * consecutive or sampling breaker, counting unhealthy outcomes (network
@@ -80,7 +88,7 @@ export class Breaker {
       ? new ConsecutiveBreaker(options.consecutiveFailures)
       : new SamplingBreaker(options.sampling);
     this.#policy = circuitBreaker(
-      handleWhenResult((outcome) => isUnhealthy((outcome as GuardedOutcome).result) || this.#cancelledProbes.has(outcome as GuardedOutcome)),
+      handleWhenResult((outcome) => isFailure(outcome as GuardedOutcome) || this.#cancelledProbes.has(outcome as GuardedOutcome)),
       { halfOpenAfter: options.halfOpenAfter, breaker, ...restoredState(options) },
     );
     this.#policy.onStateChange((state) => {
@@ -120,8 +128,9 @@ export class Breaker {
         // cockatiel runs `fn` while still Open only for the half-open probe.
         const probe = this.#policy.state === CircuitState.Open;
         const outcome = await fn();
-        if (!outcome.result.ok && outcome.result.failure.kind === 'aborted') {
-          // A cancelled probe proves nothing about the upstream: reopen rather than let cockatiel close.
+        if (outcome.sent === 0 || (!outcome.result.ok && NEUTRAL_KINDS.has(outcome.result.failure.kind))) {
+          // A cancelled call, one refused before it left, or one that sent nothing says nothing either way. A cancelled probe
+          // proves nothing about the upstream either: reopen rather than let cockatiel close.
           if (!probe) throw new NeutralOutcome(outcome);
           this.#cancelledProbes.add(outcome);
         }

@@ -16,8 +16,10 @@ export interface HedgePlan {
   readonly delay: number;
   /** Extra attempts at most. */
   readonly maxHedges: number;
-  /** Starts one attempt. */
-  start(): RunningAttempt;
+  /** Starts one attempt; `undefined` when the deadline has passed and nothing may be sent. */
+  start(): RunningAttempt | undefined;
+  /** The result when not even the first attempt could start. */
+  expired(): AttemptResult;
   /** Asked before each hedge (budget, events); `false` skips it. */
   mayHedge(hedge: number): boolean;
 }
@@ -46,13 +48,21 @@ export function runHedged(plan: HedgePlan): Promise<GuardedOutcome> {
       resolve({ result, sent });
     };
     const launch = (): void => {
-      sent++;
       const attempt = plan.start();
+      if (attempt === undefined) {
+        if (running.size === 0) settle(plan.expired());
+        return;
+      }
+      sent++;
       running.add(attempt);
-      void attempt.promise.then((result) => {
+      const onResult = (result: AttemptResult): void => {
         if (settled) return;
         running.delete(attempt);
         if (result.ok || !isUnhealthy(result) || running.size === 0) settle(result);
+      };
+      // An attempt never rejects by design; should one, it still settles the group instead of hanging it.
+      attempt.promise.then(onResult, (error: unknown) => {
+        onResult({ ok: false, failure: { kind: 'unexpected', cause: error } });
       });
     };
     const schedule = (): void => {

@@ -1,4 +1,4 @@
-import { BulkheadRejectedError, bulkhead } from 'cockatiel';
+import { bulkhead } from 'cockatiel';
 import type { BulkheadPolicy } from 'cockatiel';
 import type { KyInstance } from 'ky';
 
@@ -7,41 +7,17 @@ import type { ResolvedClientOptions } from '../client/options.js';
 import type { PreparedRequest } from '../client/prepared-request.js';
 import type { CircuitStateName, ClientResponse } from '../client/types.js';
 import { toUpstreamError } from '../errors/translate.js';
-import type { CallEventBase, EventSink } from '../events/events.js';
-import { redactUrl } from '../logging/redact.js';
+import type { EventSink } from '../events/events.js';
 import { ATTEMPT_TIMEOUT, AttemptSignal, TOTAL_TIMEOUT, sleep } from './abort.js';
-import type { AttemptFailure, AttemptResult } from './attempt-result.js';
+import { throughBulkhead } from './bulkhead.js';
+import { Call, failed } from './call.js';
+import type { CallOutcome } from './call.js';
 import { Breaker } from './circuit-breaker.js';
 import type { GuardedOutcome } from './circuit-breaker.js';
 import { runHedged } from './hedging.js';
 import type { RunningAttempt } from './hedging.js';
 import { RetryBudget } from './retry-budget.js';
 import { decideRetry, isTransient } from './retry-decision.js';
-
-/** What one call came to, before it becomes a response or an error. */
-interface CallOutcome {
-  result: AttemptResult;
-  sent: number;
-  budgetExhausted: boolean;
-}
-
-/** The call's identity for events; the redacted URL is computed only if something reads it. */
-class CallIdentity {
-  #url: string | undefined;
-  constructor(
-    readonly service: string,
-    readonly request: PreparedRequest,
-  ) {}
-
-  get url(): string {
-    this.#url ??= redactUrl(this.request.href);
-    return this.#url;
-  }
-
-  base(): CallEventBase {
-    return { service: this.service, method: this.request.method, url: this.url, requestId: this.request.requestId };
-  }
-}
 
 /**
  * The policies of one client, built once, applied to every call, outside in:
@@ -88,13 +64,13 @@ export class Pipeline {
 
   /** Runs one call; resolves to the response or rejects with an `UpstreamError`. */
   async run(request: PreparedRequest): Promise<ClientResponse<unknown>> {
-    const call = new CallIdentity(this.#options.name, request);
+    const call = new Call(this.#options.name, request);
     if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
     this.#budget?.recordRequest();
 
     let outcome: CallOutcome;
     try {
-      outcome = await this.#guarded(request, call);
+      outcome = await this.#guarded(call);
     } catch (error) {
       // A defect in a policy must still reach the caller as an UpstreamError, never raw.
       outcome = failed({ kind: 'unexpected', cause: error });
@@ -128,39 +104,19 @@ export class Pipeline {
     throw error;
   }
 
-  async #guarded(request: PreparedRequest, call: CallIdentity): Promise<CallOutcome> {
-    const signal = request.signal;
-    if (signal?.aborted) return failed({ kind: 'aborted', cause: signal.reason });
-    if (this.#bulkhead === undefined) return this.#retrying(request, call);
-    // cockatiel is not given the caller's signal: it would only notice the abort of a queued call once a slot
-    // frees, and that call's refusal then skips the dequeue, stalling the calls queued behind it. Instead a
-    // queued call answers its abort at once, and when its slot comes it returns without sending anything.
-    let started = false;
-    const work = this.#bulkhead
-      .execute(() => {
-        started = true;
-        return signal?.aborted ? Promise.resolve(failed({ kind: 'aborted', cause: signal.reason })) : this.#retrying(request, call);
-      })
-      .catch((error: unknown) => {
-        if (error instanceof BulkheadRejectedError) return failed({ kind: 'concurrency-limit', cause: error });
-        throw error;
-      });
-    if (signal === undefined) return work;
-    return new Promise<CallOutcome>((resolve, reject) => {
-      const onAbort = (): void => {
-        if (!started) resolve(failed({ kind: 'aborted', cause: signal.reason }));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      work.then(resolve, reject).finally(() => {
-        signal.removeEventListener('abort', onAbort);
-      });
-    });
+  #guarded(call: Call): Promise<CallOutcome> {
+    const signal = call.request.signal;
+    if (signal?.aborted === true) return Promise.resolve(failed({ kind: 'aborted', cause: signal.reason }));
+    if (this.#bulkhead === undefined) return this.#retrying(call);
+    return throughBulkhead(this.#bulkhead, call, () => this.#retrying(call));
   }
 
-  async #retrying(request: PreparedRequest, call: CallIdentity): Promise<CallOutcome> {
+  async #retrying(call: Call): Promise<CallOutcome> {
+    call.admit();
+    const request = call.request;
     let sent = 0;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#throughBreaker(request, call);
+      const outcome = await this.#throughBreaker(call);
       sent += outcome.sent;
       const result = outcome.result;
       if (result.ok) return { result, sent, budgetExhausted: false };
@@ -170,7 +126,7 @@ export class Pipeline {
         attempt,
         retry: request.retry,
         idempotent: request.idempotent,
-        remainingMs: request.deadline - performance.now(),
+        remainingMs: call.remaining(),
         random: Math.random(),
       });
       // Never wait out a backoff to learn what the breaker already knows.
@@ -180,28 +136,32 @@ export class Pipeline {
         return { result, sent, budgetExhausted: true };
       }
       this.#sink.emit('retry', { ...call.base(), attempt, waitMs: answer.delayMs, reason: answer.reason, fromRetryAfter: answer.fromRetryAfter });
-      if (!(await sleep(answer.delayMs, request.signal))) {
-        return { result: { ok: false, failure: { kind: 'aborted', cause: request.signal?.reason } }, sent, budgetExhausted: false };
-      }
+      if (!(await sleep(answer.delayMs, request.signal))) return { result: call.cancelled(), sent, budgetExhausted: false };
     }
   }
 
-  async #throughBreaker(request: PreparedRequest, call: CallIdentity): Promise<GuardedOutcome> {
-    if (this.#breaker === undefined) return this.#attempts(request, call);
-    const outcome = await this.#breaker.execute(() => this.#attempts(request, call), request.signal);
-    for (const state of this.#breaker.takeTransitions()) {
+  async #throughBreaker(call: Call): Promise<GuardedOutcome> {
+    const breaker = this.#breaker;
+    if (breaker === undefined) return this.#attempts(call);
+    // While half-open, cockatiel holds other calls until its probe answers, deaf to their signals and
+    // deadlines: such a call answers its own abort or deadline at once, and sends nothing if released later.
+    const heldByProbe = breaker.state === 'half-open';
+    const pending = breaker.execute(() => this.#attempts(call), call.request.signal);
+    const outcome = heldByProbe ? await raceCallLimits(pending, call) : await pending;
+    for (const state of breaker.takeTransitions()) {
       this.#sink.emit('circuit', { ...call.base(), state: state === 'isolated' ? 'open' : state });
     }
     return outcome;
   }
 
-  async #attempts(request: PreparedRequest, call: CallIdentity): Promise<GuardedOutcome> {
+  async #attempts(call: Call): Promise<GuardedOutcome> {
+    if (call.request.signal?.aborted === true) return { result: call.cancelled(), sent: 0 };
     const hedging = this.#options.hedging;
-    if (hedging === undefined || !request.hedgeable) {
-      const signal = this.#attemptSignal(request);
-      if (signal === undefined) return { result: totalTimeout(request), sent: 0 };
+    if (hedging === undefined || !call.request.hedgeable) {
+      const signal = this.#attemptSignal(call);
+      if (signal === undefined) return { result: call.expired(), sent: 0 };
       try {
-        return { result: await sendAttempt(this.#ky, request, signal.signal, this.#fetch), sent: 1 };
+        return { result: await sendAttempt(this.#ky, call.request, signal.signal, this.#fetch), sent: 1 };
       } finally {
         signal.dispose();
       }
@@ -210,9 +170,10 @@ export class Pipeline {
     return runHedged({
       delay: hedging.delay,
       maxHedges: hedging.maxHedges,
-      start: () => this.#start(request) ?? { promise: Promise.resolve(totalTimeout(request)), abort: () => undefined },
+      start: () => this.#start(call),
+      expired: () => call.expired(),
       mayHedge: (hedge) => {
-        if (request.deadline - performance.now() <= 0) return false;
+        if (call.remaining() <= 0) return false;
         if (this.#budget !== undefined && !this.#budget.tryAcquireRetry()) {
           this.#sink.emit('budget-exhausted', { ...call.base(), attempt: hedge, refused: 'hedge', reason: 'slow attempt' });
           return false;
@@ -224,29 +185,46 @@ export class Pipeline {
   }
 
   /** One attempt's signal, firing at the earlier of the attempt timeout and the deadline; none when the deadline has passed. */
-  #attemptSignal(request: PreparedRequest): AttemptSignal | undefined {
-    const remaining = request.deadline - performance.now();
+  #attemptSignal(call: Call): AttemptSignal | undefined {
+    const remaining = call.remaining();
     if (remaining <= 0) return undefined;
-    return remaining <= request.timeout.attempt
-      ? new AttemptSignal(remaining, TOTAL_TIMEOUT, request.signal)
-      : new AttemptSignal(request.timeout.attempt, ATTEMPT_TIMEOUT, request.signal);
+    const { timeout, signal } = call.request;
+    return remaining <= timeout.attempt
+      ? new AttemptSignal(remaining, TOTAL_TIMEOUT, signal)
+      : new AttemptSignal(timeout.attempt, ATTEMPT_TIMEOUT, signal);
   }
 
   /** Starts one hedged attempt. */
-  #start(request: PreparedRequest): RunningAttempt | undefined {
-    const signal = this.#attemptSignal(request);
+  #start(call: Call): RunningAttempt | undefined {
+    const signal = this.#attemptSignal(call);
     if (signal === undefined) return undefined;
-    const promise = sendAttempt(this.#ky, request, signal.signal, this.#fetch).finally(() => {
+    const promise = sendAttempt(this.#ky, call.request, signal.signal, this.#fetch).finally(() => {
       signal.dispose();
     });
     return { promise, abort: (reason) => { signal.abort(reason); } };
   }
 }
 
-function failed(failure: AttemptFailure): CallOutcome {
-  return { result: { ok: false, failure }, sent: 0, budgetExhausted: false };
-}
-
-function totalTimeout(request: PreparedRequest): AttemptResult {
-  return { ok: false, failure: { kind: 'timeout', scope: 'total', timeoutMs: request.timeout.total, cause: undefined } };
+/** Settles with `pending`, or earlier — nothing sent — when the caller aborts or the deadline passes. */
+function raceCallLimits(pending: Promise<GuardedOutcome>, call: Call): Promise<GuardedOutcome> {
+  const signal = call.request.signal;
+  return new Promise((resolve, reject) => {
+    const finish = (outcome: GuardedOutcome): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const onAbort = (): void => {
+      finish({ result: call.cancelled(), sent: 0 });
+    };
+    const timer = setTimeout(() => {
+      finish({ result: call.expired(), sent: 0 });
+    }, Math.max(0, call.remaining()));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    pending.then(finish, (error: unknown) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      reject(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
 }

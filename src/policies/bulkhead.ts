@@ -1,0 +1,39 @@
+import { BulkheadRejectedError } from 'cockatiel';
+import type { BulkheadPolicy } from 'cockatiel';
+
+import { failed } from './call.js';
+import type { Call, CallOutcome } from './call.js';
+
+/**
+ * Runs `work` through cockatiel's bulkhead. A full bulkhead answers
+ * `concurrency-limit` at once, nothing sent.
+ *
+ * cockatiel is not given the caller's signal: it would notice the abort of a
+ * queued call only once a slot frees, and that call's refusal then skips the
+ * dequeue, stalling the calls queued behind it. Instead a queued call answers
+ * its caller's abort at once; its queue entry runs out when it reaches the
+ * front, returning without sending anything.
+ */
+export function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work: () => Promise<CallOutcome>): Promise<CallOutcome> {
+  const signal = call.request.signal;
+  let started = false;
+  const admitted = bulkhead
+    .execute(() => {
+      started = true;
+      return signal?.aborted === true ? Promise.resolve(failed({ kind: 'aborted', cause: signal.reason })) : work();
+    })
+    .catch((error: unknown) => {
+      if (error instanceof BulkheadRejectedError) return failed({ kind: 'concurrency-limit', cause: error });
+      throw error;
+    });
+  if (signal === undefined) return admitted;
+  return new Promise<CallOutcome>((resolve, reject) => {
+    const onAbort = (): void => {
+      if (!started) resolve(failed({ kind: 'aborted', cause: signal.reason }));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    admitted.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}

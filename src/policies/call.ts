@@ -1,0 +1,67 @@
+import type { PreparedRequest } from '../client/prepared-request.js';
+import type { CallEventBase } from '../events/events.js';
+import { redactUrl } from '../logging/redact.js';
+import type { AttemptFailure, AttemptResult } from './attempt-result.js';
+
+/** What one call came to, before it becomes a response or an error. */
+export interface CallOutcome {
+  result: AttemptResult;
+  /** Requests sent to the upstream, hedges included. */
+  sent: number;
+  budgetExhausted: boolean;
+}
+
+/**
+ * One call as the policies see it: the prepared request, its deadline, and
+ * its identity for events (the redacted URL is computed only if read).
+ */
+export class Call {
+  #url: string | undefined;
+  /** The total deadline on the `performance.now()` clock; set when the call is admitted. */
+  deadline = Number.POSITIVE_INFINITY;
+
+  /**
+   * @param service - The upstream's name.
+   * @param request - The prepared request.
+   */
+  constructor(
+    readonly service: string,
+    readonly request: PreparedRequest,
+  ) {}
+
+  /** Starts the total timeout. Called once the bulkhead (if any) admits the call: queueing is not the upstream's time. */
+  admit(): void {
+    this.deadline = performance.now() + this.request.timeout.total;
+  }
+
+  /** Time left before the deadline, in ms. */
+  remaining(): number {
+    return this.deadline - performance.now();
+  }
+
+  /** The redacted URL. */
+  get url(): string {
+    this.#url ??= redactUrl(this.request.href);
+    return this.#url;
+  }
+
+  /** The fields every event carries. */
+  base(): CallEventBase {
+    return { service: this.service, method: this.request.method, url: this.url, requestId: this.request.requestId };
+  }
+
+  /** The failure for a call whose deadline passed before anything more could be sent. */
+  expired(): AttemptResult {
+    return { ok: false, failure: { kind: 'timeout', scope: 'total', timeoutMs: this.request.timeout.total, cause: undefined } };
+  }
+
+  /** The failure for a call its caller cancelled. */
+  cancelled(): AttemptResult {
+    return { ok: false, failure: { kind: 'aborted', cause: this.request.signal?.reason } };
+  }
+}
+
+/** An outcome with nothing sent. */
+export function failed(failure: AttemptFailure): CallOutcome {
+  return { result: { ok: false, failure }, sent: 0, budgetExhausted: false };
+}

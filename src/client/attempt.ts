@@ -1,6 +1,7 @@
 import type { KyInstance } from 'ky';
 
-import { readFailedBody } from '../errors/response-body.js';
+import { BODY_EXCERPT_LIMIT, readFailedBody } from '../errors/response-body.js';
+import { redactText } from '../logging/redact.js';
 import { AbortReason } from '../policies/abort.js';
 import type { AttemptFailure, AttemptResult } from '../policies/attempt-result.js';
 import { parseRetryAfter } from '../policies/backoff.js';
@@ -89,7 +90,7 @@ export async function sendAttempt(
   } catch (error) {
     return {
       ok: false,
-      failure: { kind: 'invalid-response', status: response.status, excerpt: text.slice(0, 2048), cause: error },
+      failure: { kind: 'invalid-response', status: response.status, excerpt: redactText(text).slice(0, BODY_EXCERPT_LIMIT), cause: error },
     };
   }
 }

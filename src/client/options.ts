@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
 import { getDefaultLogger } from '../logging/default-logger.js';
+import { redactText } from '../logging/redact.js';
 import { HTTP_TOKEN, copyHeaders } from './headers.js';
 import type {
   BulkheadOptions,
@@ -72,8 +73,9 @@ export const DEFAULTS = {
 
 
 
+/** A bad value for a message: strings redacted (a base URL may carry a token), objects by kind only. */
 function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(redactText(value));
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
   return Array.isArray(value) ? 'an array' : typeof value;
 }
@@ -90,11 +92,14 @@ function checkObject(path: string, value: unknown, known: readonly string[]): Re
   return value as Record<string, unknown>;
 }
 
-/** A finite number >= `min` (or > 0 when `positive`), or the fallback when undefined. */
+/** The longest delay a Node timer honours; a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A number from 0 (exclusive when `positive`) to {@link MAX_TIMER_MS}, or the fallback when undefined. */
 function duration(path: string, value: unknown, fallback: number, positive = false): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    fail(path, positive ? 'a finite number > 0 (ms)' : 'a finite number >= 0 (ms)', value);
+  if (typeof value !== 'number' || !(value <= MAX_TIMER_MS) || value < 0 || (positive && value === 0)) {
+    fail(path, `a number ${positive ? '> 0' : '>= 0'} and <= ${MAX_TIMER_MS}`, value);
   }
   return value;
 }
@@ -218,11 +223,19 @@ function normalizeBaseUrl(value: unknown): URL {
 /** Credentials in the base URL become a Basic `authorization` header (fetch refuses them in URLs). */
 function takeCredentials(url: URL): Record<string, string> {
   if (url.username === '' && url.password === '') return {};
-  const user = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
+  const user = decodeLenient(url.username);
+  const password = decodeLenient(url.password);
   url.username = '';
   url.password = '';
   return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+}
+
+function decodeLenient(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function normalizeHeaders(path: string, value: unknown): Record<string, string> {

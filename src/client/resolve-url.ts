@@ -34,7 +34,7 @@ export function resolveUrl(
 function fillParams(path: string, params: Record<string, string | number> | undefined): string {
   return path.replace(PLACEHOLDER, (_match, name: string) => {
     const value = params?.[name];
-    if (value === undefined) throw new TypeError(`params.${name} is required by path "${path}"`);
+    if (value === undefined) throw new TypeError(`params.${name} is required by path "${redactText(path)}"`);
     if (typeof value !== 'string' && typeof value !== 'number') {
       throw new TypeError(`params.${name} must be a string or number, got ${typeof value}`);
     }

@@ -1,5 +1,6 @@
 import { isProblemContentType, parseProblemDetails } from './problem-details.js';
 import type { ProblemDetails } from './problem-details.js';
+import { redactText } from '../logging/redact.js';
 
 /** Longest body excerpt kept on an error, in characters. */
 export const BODY_EXCERPT_LIMIT = 2048;
@@ -24,18 +25,23 @@ export async function readFailedBody(response: Response, limit = FAILED_BODY_REA
   const text = await readBounded(response, limit);
   if (text === '') return { excerpt: undefined, problem: undefined };
   const problem = isProblemContentType(response.headers.get('content-type')) ? parseProblemDetails(text) : undefined;
-  const excerpt = text.length > BODY_EXCERPT_LIMIT ? `${text.slice(0, BODY_EXCERPT_LIMIT)}…` : text;
+  // Redact the whole text before cutting it, so a secret straddling the cut is still found.
+  const redacted = redactText(text);
+  const excerpt = redacted.length > BODY_EXCERPT_LIMIT ? `${redacted.slice(0, BODY_EXCERPT_LIMIT)}…` : redacted;
   return { excerpt, problem };
 }
 
+const decoder = new TextDecoder();
+
 /** Text of at most `limit` bytes of a body; cancels the stream when there is more. Never throws. */
 export async function readBounded(response: Response, limit: number): Promise<string> {
-  const body = response.body;
-  if (body === null) return '';
-  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
+    const body = response.body;
+    if (body === null) return '';
+    reader = body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -47,9 +53,9 @@ export async function readBounded(response: Response, limit: number): Promise<st
       }
     }
   } catch {
-    await reader.cancel().catch(() => undefined);
+    await reader?.cancel().catch(() => undefined);
   } finally {
-    reader.releaseLock();
+    reader?.releaseLock();
   }
-  return new TextDecoder().decode(Buffer.concat(chunks, Math.min(size, limit)));
+  return decoder.decode(Buffer.concat(chunks, Math.min(size, limit)));
 }

@@ -71,7 +71,12 @@ export function createLogSubscriber(clientLogger: Logger): EventSubscriber {
   };
 }
 
-/** The `requestId` a pino logger binds (e.g. the child `requestContext()` makes), if any. */
+const boundIds = new WeakMap<Logger, unknown>();
+
+/** The `requestId` a pino logger binds (e.g. the child `requestContext()` makes), if any. Cached: pino parses its bindings on each call. */
 export function boundRequestId(logger: Logger): unknown {
-  return typeof logger.bindings === 'function' ? (logger.bindings() as Record<string, unknown>).requestId : undefined;
+  if (boundIds.has(logger)) return boundIds.get(logger);
+  const id = typeof logger.bindings === 'function' ? (logger.bindings() as Record<string, unknown>).requestId : undefined;
+  boundIds.set(logger, id);
+  return id;
 }

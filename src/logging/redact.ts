@@ -19,7 +19,6 @@ const SECRET_HEADERS = new Set([
   'x-amz-security-token',
 ]);
 
-const SECRET_HEADER_PATTERN = /(?:^|-)(?:token|secret|api-?key|password|signature|session)$/i;
 
 const SECRET_PARAMS = new Set([
   'token',
@@ -47,18 +46,23 @@ const SECRET_PARAMS = new Set([
   'x-amz-security-token',
 ]);
 
-const SECRET_PARAM_PATTERN = /(?:^|[_-])(?:token|secret|password|signature|apikey|api_key)$/i;
+/**
+ * Secret-looking name endings, matched on the lower-cased name with or without
+ * a separator, so `accessToken`, `client_secret`, `X-Auth-Token`,
+ * `privateKey` and `db_password` are all caught.
+ */
+const SECRET_SUFFIX = /(?:token|secret|passw(?:or)?d|pwd|signature|api[-_]?key|private[-_]?key|access[-_]?key|credentials?|session(?:[-_]?id)?)$/;
 
 /** True when a header of this name carries a credential. Case-insensitive. */
 export function isSecretHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return SECRET_HEADERS.has(lower) || SECRET_HEADER_PATTERN.test(lower);
+  return SECRET_HEADERS.has(lower) || SECRET_SUFFIX.test(lower);
 }
 
 /** True when a query parameter (or JSON key) of this name looks like a secret. Case-insensitive. */
 export function isSecretParam(name: string): boolean {
   const lower = name.toLowerCase();
-  return SECRET_PARAMS.has(lower) || SECRET_PARAM_PATTERN.test(lower);
+  return SECRET_PARAMS.has(lower) || SECRET_SUFFIX.test(lower);
 }
 
 /**
@@ -126,6 +130,8 @@ export function redactHeaders(
 }
 
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+/** `//user:password@` left in text (a scheme-relative URL, or a URL that did not parse). */
+const USERINFO_IN_TEXT = /\/\/[^\s/?#@"'<>`]+@/g;
 const BEARER_IN_TEXT = /\b(Bearer|Basic|Digest|Token)\s+[A-Za-z0-9._~+/=-]{4,}/gi;
 const JSON_PAIR_IN_TEXT = /("([A-Za-z0-9_.-]+)"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)/g;
 const ASSIGNMENT_IN_TEXT = /\b([A-Za-z0-9_.-]+)(\s*[=:]\s*)([^\s&,;"']+)/g;
@@ -138,6 +144,7 @@ const ASSIGNMENT_IN_TEXT = /\b([A-Za-z0-9_.-]+)(\s*[=:]\s*)([^\s&,;"']+)/g;
 export function redactText(text: string): string {
   return text
     .replace(URL_IN_TEXT, (match) => (URL.canParse(match) ? redactUrl(match) : match))
+    .replace(USERINFO_IN_TEXT, '//')
     .replace(BEARER_IN_TEXT, (_match, scheme: string) => `${scheme} ${REDACTED}`)
     .replace(JSON_PAIR_IN_TEXT, (match, prefix: string, key: string) =>
       isSecretMember(key) ? `${prefix}"${REDACTED}"` : match,

@@ -162,12 +162,19 @@ describe('readFailedBody', () => {
     expect(excerpt).toBe('y'.repeat(2048));
   });
 
-  it('parses problem details when the body is application/problem+json', async () => {
+  it('parses problem details when the body is application/problem+json, both redacted', async () => {
     const problem = { type: 'about:blank', title: 'Gone', status: 410, token: 'secret-token' };
     const response = new Response(JSON.stringify(problem), { status: 410, headers: { 'content-type': 'application/problem+json' } });
     const body = await readFailedBody(response);
     expect(body.problem).toEqual({ type: 'about:blank', title: 'Gone', status: 410, token: REDACTED });
-    expect(body.excerpt).toBe(JSON.stringify(problem));
+    expect(body.excerpt).toBe(JSON.stringify({ ...problem, token: REDACTED }));
+  });
+
+  it('redacts the whole body before cutting the excerpt, so a secret across the cut is not half kept', async () => {
+    const body = `${'x'.repeat(2040)} password=hunter2-and-more`;
+    const { excerpt } = await readFailedBody(new Response(body));
+    expect(excerpt).not.toContain('hunter2');
+    expect(excerpt).not.toContain('hunt');
   });
 
   it('does not parse problem details from a plain JSON body', async () => {

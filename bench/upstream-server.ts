@@ -11,27 +11,18 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+// The kit's PRNG (msw-free module), so the bench's failures are as reproducible as the tests'.
+import { seededRandom } from '../src/testing/seeded-random.js';
+
 const SEED = 0x5eed;
 const SLOW_TAIL_SHARE = 0.05;
 const SLOW_TAIL_DELAY_MS = 500;
 
-/** mulberry32: a tiny deterministic PRNG, one stream per route. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Route = 'ok' | 'flaky' | 'down' | 'slow-tail';
 
 let counts: Record<Route, number> = fresh();
-let flakyRandom = prng(SEED);
-let slowRandom = prng(SEED ^ 0x9e3779b9);
+let flakyRandom = seededRandom(SEED);
+let slowRandom = seededRandom(SEED ^ 0x9e3779b9);
 
 function fresh(): Record<Route, number> {
   return { ok: 0, flaky: 0, down: 0, 'slow-tail': 0 };
@@ -84,8 +75,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       return;
     case '/reset':
       counts = fresh();
-      flakyRandom = prng(SEED);
-      slowRandom = prng(SEED ^ 0x9e3779b9);
+      flakyRandom = seededRandom(SEED);
+      slowRandom = seededRandom(SEED ^ 0x9e3779b9);
       send(res, 200, Buffer.from('{}'));
       return;
     default:

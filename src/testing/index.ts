@@ -24,5 +24,6 @@ export type {
   RecordedCall,
   RetryAfterOptions,
 } from './types.js';
-export { respond, seededRandom, waitFor } from './answers.js';
+export { respond, waitFor } from './answers.js';
+export { seededRandom } from './seeded-random.js';
 export type { Answer, AnswerInit } from './answers.js';

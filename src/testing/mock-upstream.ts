@@ -1,7 +1,8 @@
 import { http } from 'msw';
 import type { HttpHandler } from 'msw';
 
-import { respond, seededRandom, waitFor } from './answers.js';
+import { respond, waitFor } from './answers.js';
+import { seededRandom } from './seeded-random.js';
 import type { Answer } from './answers.js';
 import type { MockMethod, MockUpstream, RecordedCall } from './types.js';
 

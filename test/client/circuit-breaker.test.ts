@@ -1,4 +1,6 @@
-import { createClient, UpstreamAbortedError, UpstreamCircuitOpenError, UpstreamError, UpstreamNotFoundError, UpstreamUnavailableError } from 'resilient-http';
+import {
+  createClient, UpstreamAbortedError, UpstreamCircuitOpenError, UpstreamError, UpstreamNotFoundError, UpstreamUnavailableError,
+} from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
 import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -193,3 +193,73 @@ describe('defaults', () => {
     expect(upstream.calls).toHaveLength(5);
   });
 });
+
+describe('limits and secrets in option errors', () => {
+  const TOO_LONG = 2_147_483_648;
+
+  it.each([
+    [{ timeout: { attempt: TOO_LONG } }, 'timeout.attempt'],
+    [{ timeout: { total: TOO_LONG } }, 'timeout.total'],
+    [{ retry: { initialDelay: TOO_LONG } }, 'retry.initialDelay'],
+    [{ retry: { maxDelay: TOO_LONG } }, 'retry.maxDelay'],
+    [{ retry: { maxRetryAfter: TOO_LONG } }, 'retry.maxRetryAfter'],
+    [{ circuitBreaker: { halfOpenAfter: TOO_LONG } }, 'circuitBreaker.halfOpenAfter'],
+    [{ circuitBreaker: { sampling: { threshold: 0.5, duration: TOO_LONG } } }, 'circuitBreaker.sampling.duration'],
+    [{ hedging: { delay: TOO_LONG } }, 'hedging.delay'],
+  ])('rejects %j, a delay no Node timer can wait, with a TypeError naming %s', (options, path) => {
+    const error = creationError('https://options.test/api/', options);
+    expect(error.message.startsWith(`${path} `)).toBe(true);
+    expect(error.message).toContain('2147483647');
+  });
+
+  it('accepts 2_147_483_647 ms, the longest delay a Node timer honours', () => {
+    const resolved = normalizeOptions('https://options.test/', { timeout: { attempt: 2_147_483_647, total: 2_147_483_647 } });
+    expect(resolved.timeout).toEqual({ attempt: 2_147_483_647, total: 2_147_483_647 });
+  });
+
+  it('rejects a per-call timeout above 2_147_483_647 ms with a TypeError, and sends nothing', async () => {
+    server.use(upstream.status('all', 'x', 200));
+    const client = createClient(upstream.baseUrl, { logger: false });
+    const error = await client.get('x', { timeout: { total: TOO_LONG } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message.startsWith('options.timeout.total ')).toBe(true);
+    expect(upstream.calls).toHaveLength(0);
+  });
+
+  it('keeps a secret in the base URL out of the TypeError message', () => {
+    for (const baseUrl of ['https://api.test/?token=SECRET', 'https://api.test/#access_token=SECRET', 'https//user:SECRET@api.test/']) {
+      const error = creationError(baseUrl);
+      expect(error.message).toContain('baseUrl');
+      expect(error.message).not.toContain('SECRET');
+    }
+  });
+
+  it('keeps badly percent-encoded user-info as written instead of throwing a raw URIError', () => {
+    let resolved: ReturnType<typeof normalizeOptions> | undefined;
+    expect(() => {
+      resolved = normalizeOptions('https://a%zz:pw@api.test/');
+    }).not.toThrow();
+    expect(resolved?.baseUrl.href).toBe('https://api.test/');
+    expect(resolved?.headers.authorization).toBe(`Basic ${Buffer.from('a%zz:pw').toString('base64')}`);
+  });
+
+  it('rejects a scheme-less path with user-info with a TypeError that does not repeat the password, and sends nothing', async () => {
+    server.use(upstream.status('all', '*', 200));
+    const client = createClient(upstream.baseUrl, { logger: false });
+    const error = await client.get('//user:pa55@evil.test/x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toContain('evil.test');
+    expect((error as TypeError).message).not.toContain('pa55');
+    expect(upstream.calls).toHaveLength(0);
+  });
+
+  it('names a missing {param} without echoing a secret from the path', async () => {
+    server.use(upstream.status('all', '*', 200));
+    const client = createClient(upstream.baseUrl, { logger: false });
+    const error = await client.get('users/{id}?token=SECRET', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toContain('params.id');
+    expect((error as TypeError).message).not.toContain('SECRET');
+    expect(upstream.calls).toHaveLength(0);
+  });
+});

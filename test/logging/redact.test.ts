@@ -200,3 +200,48 @@ describe('redactObject', () => {
     expect(isSecretParam('tokenizer')).toBe(false);
   });
 });
+
+describe('camelCase and suffixed secret names, scheme-less user-info, fragments', () => {
+  const SECRET_NAMES = ['accessToken', 'refreshToken', 'clientSecret', 'sessionToken', 'privateKey', 'private_key', 'credentials', 'db_password'];
+  const INNOCENT_NAMES = ['keyword', 'author', 'monkey', 'page'];
+
+  it.each(SECRET_NAMES)('redacts %s as a query parameter, a key=value pair, a JSON member and an object member', (name) => {
+    expect(redactUrl(`https://billing.test/cb?${name}=leaked-1&page=2`)).toBe(`https://billing.test/cb?${name}=${REDACTED}&page=2`);
+    expect(redactText(`retrying with ${name}=leaked-2 page=2`)).toBe(`retrying with ${name}=${REDACTED} page=2`);
+    expect(JSON.parse(redactText(`{"${name}":"leaked-3","page":2}`))).toEqual({ [name]: REDACTED, page: 2 });
+    expect(redactObject({ outer: { [name]: 'leaked-4' }, page: 2 })).toEqual({ outer: { [name]: REDACTED }, page: 2 });
+  });
+
+  it.each(INNOCENT_NAMES)('keeps the innocent name %s everywhere', (name) => {
+    expect(redactUrl(`https://billing.test/s?${name}=kept-1`)).toBe(`https://billing.test/s?${name}=kept-1`);
+    expect(redactText(`${name}=kept-2`)).toBe(`${name}=kept-2`);
+    expect(redactText(`{"${name}":"kept-3"}`)).toBe(`{"${name}":"kept-3"}`);
+    expect(redactObject({ [name]: 'kept-4' })).toEqual({ [name]: 'kept-4' });
+  });
+
+  it('keeps code as a JSON or object member (an error code), though not as a query parameter', () => {
+    expect(redactText('{"code":"LEDGER_LOCKED","accessToken":"a1"}')).toBe(`{"code":"LEDGER_LOCKED","accessToken":"${REDACTED}"}`);
+    expect(redactObject({ code: 'E42', refreshToken: 'r1' })).toEqual({ code: 'E42', refreshToken: REDACTED });
+    expect(redactUrl('https://app.test/cb?code=abc')).toBe(`https://app.test/cb?code=${REDACTED}`);
+  });
+
+  it('redacts an X-Session-Id header, and camelCase secret headers, but keeps X-Request-Id', () => {
+    const redacted = redactHeaders({ 'X-Session-Id': 'sess-1', 'X-Request-Id': 'req-1', 'X-Access-Token': 'tok-1', 'X-Private-Key': 'pk-1' });
+    expect(redacted).toEqual({ 'x-session-id': REDACTED, 'x-request-id': 'req-1', 'x-access-token': REDACTED, 'x-private-key': REDACTED });
+    expect(isSecretHeader('X-Session-Id')).toBe(true);
+    expect(isSecretHeader('x-keyword')).toBe(false);
+  });
+
+  it('removes scheme-less user-info (//user:password@host) from text', () => {
+    const redacted = redactText('path must be relative to the base URL, got "//user:pa55@evil.test/x?page=1"');
+    expect(redacted).toBe('path must be relative to the base URL, got "//evil.test/x?page=1"');
+    expect(redacted).not.toContain('pa55');
+    expect(redacted).not.toContain('user');
+    expect(redactText('see //evil.test/y')).toBe('see //evil.test/y');
+  });
+
+  it('drops URL fragments, in URLs and in text', () => {
+    expect(redactUrl('https://app.test/cb?page=2#state=x&refreshToken=r1')).toBe('https://app.test/cb?page=2');
+    expect(redactText('redirected to https://app.test/cb#accessToken=a1 then stopped')).toBe('redirected to https://app.test/cb then stopped');
+  });
+});

@@ -1,4 +1,5 @@
-import { UpstreamAbortedError, UpstreamConcurrencyLimitError, createClient } from 'resilient-http';
+import { pino } from 'pino';
+import { UpstreamAbortedError, UpstreamConcurrencyLimitError, UpstreamTimeoutError, createClient } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
 import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -135,5 +136,57 @@ describe('bulkhead', () => {
     await expect(running).resolves.toEqual({ path: '/entries/1' });
     await expect(behind).resolves.toEqual({ path: '/entries/3' });
     expect(ledger.calls.map((call) => call.path)).toEqual(['/entries/1', '/entries/3']);
+  });
+});
+
+/** Blocks the event loop for `ms`, as a long GC pause or a CPU-bound handler would. */
+function stallEventLoop(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy: nothing else may run
+  }
+}
+
+describe('bulkhead and the total timeout', () => {
+  it('starts the total timeout when the bulkhead admits a call, not while it queues: 6 calls of 150 ms through limit 1 within 400 ms each all succeed', async () => {
+    server.use(ledger.delay('get', 'slow/:id', 150, { json: { ok: true } }));
+    const ledgerClient = client({ bulkhead: { limit: 1, queue: 10 }, timeout: { total: 400 } });
+    const ids = [1, 2, 3, 4, 5, 6];
+    const results = await Promise.allSettled(ids.map((id) => ledgerClient.get(`slow/${String(id)}`)));
+
+    expect(results.map((result) => result.status)).toEqual(ids.map(() => 'fulfilled'));
+    // One at a time, in queue order: the last one waited about 750 ms before it was admitted.
+    expect(ledger.calls.map((call) => call.path)).toEqual(ids.map((id) => `/slow/${String(id)}`));
+    expect(ledgerClient.circuitState).toBe('closed');
+  });
+
+  it('never counts a call whose deadline passed with nothing sent against the breaker (the event loop stalled before its retry went out)', async () => {
+    server.use(ledger.sequence('get', 'entries/:id', [503, { json: { ok: true } }]));
+    const stalls: string[] = [];
+    // The retry line is written after the retry was decided and before its 1 ms backoff: stall there past the deadline.
+    const logger = pino({ level: 'warn' }, {
+      write(line: string) {
+        if (!line.includes('"msg":"upstream_retry"')) return;
+        stalls.push(line);
+        stallEventLoop(400);
+      },
+    });
+    const ledgerClient = client({
+      logger,
+      bulkhead: { limit: 1, queue: 1 },
+      timeout: { total: 300 },
+      circuitBreaker: { consecutiveFailures: 2, halfOpenAfter: 60_000 },
+    });
+
+    const error = await ledgerClient.get('entries/1').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UpstreamTimeoutError);
+    expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', timeoutKind: 'total', attempts: 1 });
+    expect(stalls).toHaveLength(1);
+    expect(ledger.calls).toHaveLength(1);
+    // One real failure (the 503) and one expired retry that sent nothing: below consecutiveFailures 2.
+    expect(ledgerClient.circuitState).toBe('closed');
+
+    await expect(ledgerClient.get('entries/2')).resolves.toEqual({ ok: true });
+    expect(ledger.calls.map((call) => call.path)).toEqual(['/entries/1', '/entries/2']);
   });
 });

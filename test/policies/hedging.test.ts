@@ -1,8 +1,8 @@
 import { setTimeout as wait } from 'node:timers/promises';
 
-import { UpstreamTimeoutError, createClient } from 'resilient-http';
+import { UpstreamError, UpstreamServerError, UpstreamTimeoutError, createClient } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { capturePino } from '../support/pino-capture.js';
 import { answerJson, answerLater, startRealServer } from '../support/real-server.js';
@@ -122,5 +122,43 @@ describe('hedged requests', () => {
     const refused = logs.named('upstream_retry_budget_exhausted');
     expect(refused).toHaveLength(2);
     expect(refused[0]).toMatchObject({ service: 'catalog', method: 'GET', refused: 'hedge', reason: 'slow attempt', attempt: 1 });
+  });
+});
+
+describe('hedged requests through a custom fetch that answers oddly', () => {
+  // Objects that are not Responses, as a hand-written fetch stub might return.
+  const ODD_ANSWERS: [title: string, answer: unknown, errorClass: typeof UpstreamError][] = [
+    ['a body-less { ok: false } 500', { ok: false, status: 500, statusText: 'Boom', headers: new Headers() }, UpstreamServerError],
+    ['a 503 with neither body nor headers', { ok: false, status: 503, statusText: 'Down' }, UpstreamError],
+  ];
+
+  it.each(ODD_ANSWERS)('settles the call with an UpstreamError on %s, with no unhandled rejection', async (_title, answer, errorClass) => {
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      let fetched = 0;
+      const oddFetch = (() => {
+        fetched++;
+        return Promise.resolve(answer);
+      }) as unknown as typeof fetch;
+      // The real server is never asked: the custom fetch answers instead.
+      const oddClient = client({ fetch: oddFetch, hedging: { delay: 20 }, retry: false });
+      const pending = Symbol('still pending');
+      const outcome = await Promise.race([
+        oddClient.get('products/7').catch((caught: unknown) => caught),
+        wait(3_000, pending),
+      ]);
+
+      expect(outcome).not.toBe(pending);
+      expect(outcome).toBeInstanceOf(errorClass);
+      expect(outcome).toMatchObject({ service: 'catalog', method: 'GET', attempts: 1 });
+      // Past the hedge delay: a stray hedge or a late rejection would show now.
+      await wait(100);
+      expect(unhandled).not.toHaveBeenCalled();
+      expect(fetched).toBe(1);
+      expect(upstream.requests).toHaveLength(0);
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
   });
 });

@@ -96,7 +96,7 @@ export async function sendAttempt(
 }
 
 /** Turns whatever ky or fetch threw into a failure, by which signal fired — not by error names. */
-export function classifyThrown(error: unknown, signal: AbortSignal, request: PreparedRequest): AttemptFailure {
+function classifyThrown(error: unknown, signal: AbortSignal, request: PreparedRequest): AttemptFailure {
   const reason: unknown = signal.aborted ? signal.reason : undefined;
   if (reason instanceof AbortReason) {
     switch (reason.kind) {

@@ -55,7 +55,7 @@ export interface ResolvedClientOptions {
 }
 
 /** Defaults, as documented in the README's options table. */
-export const DEFAULTS = {
+const DEFAULTS = {
   timeout: { attempt: 10_000, total: 30_000 },
   retry: {
     maxAttempts: 3,

@@ -34,7 +34,7 @@ export async function readFailedBody(response: Response, limit = FAILED_BODY_REA
 const decoder = new TextDecoder();
 
 /** Text of at most `limit` bytes of a body; cancels the stream when there is more. Never throws. */
-export async function readBounded(response: Response, limit: number): Promise<string> {
+async function readBounded(response: Response, limit: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;

@@ -24,7 +24,7 @@ export type RetryAnswer =
   | { retry: false; reason: string };
 
 /** A short reason for logs: `status 503`, `ECONNREFUSED`, `attempt timeout`. */
-export function describeFailure(failure: AttemptFailure): string {
+function describeFailure(failure: AttemptFailure): string {
   switch (failure.kind) {
     case 'status':
       return `status ${failure.status}`;

@@ -4,8 +4,8 @@ import { getRequestContext } from '../context/request-context.js';
 import type { ClientEventMap, ClientEventName, EventSubscriber } from '../events/events.js';
 import { isUpstreamError } from '../errors/upstream-error.js';
 
-/** The pino line for each event: its `msg` and level. */
-const LINES: { readonly [K in ClientEventName]: (event: ClientEventMap[K]) => [Level, string] | undefined } = {
+/** The pino line for each event: its level and `msg`. */
+const LINES: { readonly [K in ClientEventName]: (event: ClientEventMap[K]) => [Level, string] } = {
   'request:start': () => ['debug', 'upstream_request'],
   'request:end': (event) => {
     const error = event.error;
@@ -21,6 +21,7 @@ const LINES: { readonly [K in ClientEventName]: (event: ClientEventMap[K]) => [L
     event.state === 'open' ? ['error', 'circuit_opened'] : event.state === 'half-open' ? ['warn', 'circuit_half_open'] : ['info', 'circuit_closed'],
 };
 
+/** The lowest level each event can log at: what `wants()` asks the logger about. */
 const LEVEL_OF: { readonly [K in ClientEventName]: Level } = {
   'request:start': 'debug',
   'request:end': 'debug',
@@ -45,9 +46,7 @@ export function createLogSubscriber(clientLogger: Logger): EventSubscriber {
       return pick().isLevelEnabled(LEVEL_OF[name]);
     },
     receive(name, event) {
-      const line = (LINES[name] as (e: typeof event) => [Level, string] | undefined)(event);
-      if (line === undefined) return;
-      const [level, msg] = line;
+      const [level, msg] = (LINES[name] as (e: typeof event) => [Level, string])(event);
       const logger = pick();
       if (!logger.isLevelEnabled(level)) return;
       const fields: Record<string, unknown> = { ...event };

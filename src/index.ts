@@ -1,20 +1,11 @@
 export { createClient } from './client/create-client.js';
-export type {
-  BulkheadOptions,
-  CallRetryOptions,
-  CircuitBreakerOptions,
-  CircuitStateName,
-  Client,
-  ClientOptions,
-  ClientResponse,
-  HedgingOptions,
-  RequestOptions,
-  RetryBudgetOptions,
-  RetryOptions,
-  SamplingBreakerOptions,
-  SearchParamsInit,
-  TimeoutOptions,
-} from './client/types.js';
+export type { Client, ClientOptions, ClientResponse, RequestOptions, SearchParamsInit } from './client/types.js';
+export type { BulkheadOptions } from './policies/bulkhead.js';
+export type { CircuitBreakerOptions, CircuitStateName, SamplingBreakerOptions } from './policies/circuit-breaker.js';
+export type { TimeoutOptions } from './policies/deadline.js';
+export type { HedgingOptions } from './policies/hedging.js';
+export type { RetryBudgetOptions } from './policies/retry-budget.js';
+export type { CallRetryOptions, RetryOptions } from './policies/retry-decision.js';
 
 export { AppError, isAppError } from './errors/app-error.js';
 export type { AppErrorOptions } from './errors/app-error.js';
@@ -33,32 +24,31 @@ export {
   UpstreamUnavailableError,
   UpstreamValidationError,
 } from './errors/upstream-http-errors.js';
-export {
-  UpstreamAbortedError,
-  UpstreamCircuitOpenError,
-  UpstreamConcurrencyLimitError,
-  UpstreamInvalidResponseError,
-  UpstreamNetworkError,
-  UpstreamTimeoutError,
-} from './errors/upstream-transport-errors.js';
+export { UpstreamAbortedError } from './errors/upstream-aborted-error.js';
+export { UpstreamCircuitOpenError } from './errors/upstream-circuit-open-error.js';
+export { UpstreamConcurrencyLimitError } from './errors/upstream-concurrency-limit-error.js';
+export { UpstreamInvalidResponseError } from './errors/upstream-invalid-response-error.js';
+export { UpstreamNetworkError } from './errors/upstream-network-error.js';
+export { UpstreamTimeoutError } from './errors/upstream-timeout-error.js';
 export { upstreamErrorClassForStatus, upstreamErrorFromStatus } from './errors/from-status.js';
 export type { UpstreamHttpErrorClass } from './errors/from-status.js';
 export { isProblemContentType, parseProblemDetails } from './errors/problem-details.js';
 export type { ProblemDetails } from './errors/problem-details.js';
-export { toErrorResponse } from './errors/to-error-response.js';
-export type { ErrorResponse, ErrorResponseBody, ErrorResponseOptions, ProblemResponseBody } from './errors/to-error-response.js';
-export { errorHandler } from './errors/error-handler.js';
-export type { ErrorHandlerOptions, ErrorMiddleware } from './errors/error-handler.js';
+export { toErrorResponse } from './server/to-error-response.js';
+export type { ErrorResponse, ErrorResponseBody, ErrorResponseOptions, ProblemResponseBody } from './server/to-error-response.js';
+export { errorHandler } from './server/error-handler.js';
+export type { ErrorHandlerOptions, ErrorMiddleware } from './server/error-handler.js';
 
 export { getRequestContext, getRequestId, withRequestContext } from './context/request-context.js';
 export type { RequestContext, RequestContextInit } from './context/request-context.js';
 export { generateRequestId, isSafeRequestId } from './context/request-id.js';
-export { requestContext } from './context/middleware.js';
-export type { RequestContextMiddleware, RequestContextMiddlewareOptions } from './context/middleware.js';
+export { requestContext } from './server/request-context-middleware.js';
+export type { RequestContextMiddleware, RequestContextMiddlewareOptions } from './server/request-context-middleware.js';
 
 export { CHANNELS } from './events/events.js';
 export type {
   BudgetExhaustedEvent,
+  CallError,
   CallEventBase,
   CircuitEvent,
   ClientEventMap,
@@ -70,4 +60,5 @@ export type {
 } from './events/events.js';
 
 export { REDACTED, redactHeaders, redactText, redactUrl } from './logging/redact.js';
-export { computeBackoffDelay, parseRetryAfter } from './policies/backoff.js';
+export { computeBackoffDelay } from './policies/backoff.js';
+export { parseRetryAfter } from './transport/retry-after.js';

@@ -1,12 +1,11 @@
-import ky from 'ky';
-import type { KyInstance } from 'ky';
-
 import { EventSink } from '../events/events.js';
 import { createLogSubscriber } from '../logging/log-adapter.js';
 import { Pipeline } from '../policies/pipeline.js';
-import { normalizeOptions } from './options.js';
+import { Transport } from '../transport/attempt.js';
+import { normalizeOptions } from './options/normalize-options.js';
 import { prepareRequest } from './prepare.js';
-import type { CircuitStateName, Client, ClientOptions, ClientResponse, RequestOptions } from './types.js';
+import type { CircuitStateName } from '../policies/circuit-breaker.js';
+import type { Client, ClientOptions, ClientResponse, RequestOptions } from './types.js';
 
 class ResilientClient implements Client {
   readonly name: string;
@@ -16,11 +15,8 @@ class ResilientClient implements Client {
   constructor(options: ReturnType<typeof normalizeOptions>) {
     this.name = options.name;
     this.#options = options;
-    // ky's own retry and timeout are off: the pipeline owns both, so the upstream sees at most maxAttempts
-    // requests. The fetch is the pipeline's, handed over per attempt (src/client/attempt.ts).
-    const http: KyInstance = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
     const sink = new EventSink(options.logger === undefined ? undefined : createLogSubscriber(options.logger));
-    this.#pipeline = new Pipeline(http, options, sink);
+    this.#pipeline = new Pipeline(options, new Transport(options.fetch), sink);
   }
 
   get circuitState(): CircuitStateName {

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { getRequestId } from '../context/request-context.js';
 import { assertSafeRequestId, generateRequestId } from '../context/request-id.js';
 import { HTTP_TOKEN, copyHeaders } from './headers.js';
-import { normalizeRetry, normalizeTimeout } from './options.js';
-import type { ResolvedClientOptions } from './options.js';
-import type { PreparedRequest } from './prepared-request.js';
+import type { OutgoingRequest } from '../policies/outgoing-request.js';
+import type { ResolvedClientOptions } from './options/normalize-options.js';
+import { normalizeRetry } from './options/retry.js';
+import { normalizeTimeout } from './options/timeout.js';
 import { resolveUrl } from './resolve-url.js';
 import type { RequestOptions } from './types.js';
 
@@ -22,7 +23,7 @@ const HEDGEABLE_METHODS = new Set(['GET', 'HEAD']);
  *
  * @throws TypeError for bad input, naming the option.
  */
-export function prepareRequest(client: ResolvedClientOptions, rawMethod: string, path: string, options: RequestOptions = {}): PreparedRequest {
+export function prepareRequest(client: ResolvedClientOptions, rawMethod: string, path: string, options: RequestOptions = {}): OutgoingRequest {
   if (typeof rawMethod !== 'string' || !HTTP_TOKEN.test(rawMethod)) throw new TypeError(`method must be an HTTP method token, got ${JSON.stringify(rawMethod)}`);
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${typeof options}`);
   for (const key of Object.keys(options)) {

@@ -1,15 +1,13 @@
-import type { AttemptFailure } from '../policies/attempt-result.js';
+import type { AttemptFailure } from './attempt-failure.js';
 import { upstreamErrorFromStatus } from './from-status.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamErrorInit } from './upstream-error.js';
-import {
-  UpstreamAbortedError,
-  UpstreamCircuitOpenError,
-  UpstreamConcurrencyLimitError,
-  UpstreamInvalidResponseError,
-  UpstreamNetworkError,
-  UpstreamTimeoutError,
-} from './upstream-transport-errors.js';
+import { UpstreamAbortedError } from './upstream-aborted-error.js';
+import { UpstreamCircuitOpenError } from './upstream-circuit-open-error.js';
+import { UpstreamConcurrencyLimitError } from './upstream-concurrency-limit-error.js';
+import { UpstreamInvalidResponseError } from './upstream-invalid-response-error.js';
+import { UpstreamNetworkError } from './upstream-network-error.js';
+import { UpstreamTimeoutError } from './upstream-timeout-error.js';
 
 /** The call-level facts every translated error carries. */
 export interface CallFacts {

@@ -1,6 +1,23 @@
 import { channel } from 'node:diagnostics_channel';
+import type { Channel } from 'node:diagnostics_channel';
 
-import type { UpstreamError } from '../errors/upstream-error.js';
+/**
+ * The error a failed call rejected with, as events carry it: always an
+ * `UpstreamError`. Named by the fields events and their subscribers use, so
+ * this ground-floor module imports nothing from the layers above it.
+ */
+export interface CallError extends Error {
+  /** The error's stable code, e.g. `UPSTREAM_TIMEOUT`. */
+  readonly code: string;
+  /** The status this service should answer its own caller with. */
+  readonly statusCode: number;
+  /** The upstream's HTTP status, when it answered. */
+  readonly upstreamStatus?: number | undefined;
+  /** The system error code of a network failure, e.g. `ECONNREFUSED`. */
+  readonly systemCode?: string | undefined;
+  /** A safe, loggable object. */
+  toJSON(): Record<string, unknown>;
+}
 
 /** Fields every event carries: which upstream, which call. */
 export interface CallEventBase {
@@ -26,7 +43,7 @@ export interface RequestEndEvent extends CallEventBase {
   /** Time the call took, waits included, in ms. */
   durationMs: number;
   /** The error the call rejected with; absent on success. */
-  error: UpstreamError | undefined;
+  error: CallError | undefined;
 }
 
 /** A retry is about to wait. Channel `resilient-http:retry`. */
@@ -84,28 +101,30 @@ export interface ClientEventMap {
 /** Names of the events. */
 export type ClientEventName = keyof ClientEventMap;
 
+/** The one channel table: each event's `node:diagnostics_channel` channel, named `resilient-http:<event>`. */
+const channels: { readonly [K in ClientEventName]: Channel } = {
+  'request:start': channel('resilient-http:request:start'),
+  'request:end': channel('resilient-http:request:end'),
+  retry: channel('resilient-http:retry'),
+  hedge: channel('resilient-http:hedge'),
+  'budget-exhausted': channel('resilient-http:budget-exhausted'),
+  circuit: channel('resilient-http:circuit'),
+};
+
 /**
- * The `node:diagnostics_channel` channel of each event. Subscribe with
+ * The `node:diagnostics_channel` channel name of each event. Subscribe with
  * `diagnostics_channel.subscribe(CHANNELS.retry, (event) => …)`: metrics and
  * tracing need no dependency on this package's internals.
  */
-export const CHANNELS: { readonly [K in ClientEventName]: `resilient-http:${K}` } = {
-  'request:start': 'resilient-http:request:start',
-  'request:end': 'resilient-http:request:end',
-  retry: 'resilient-http:retry',
-  hedge: 'resilient-http:hedge',
-  'budget-exhausted': 'resilient-http:budget-exhausted',
-  circuit: 'resilient-http:circuit',
-};
+export const CHANNELS = Object.freeze(
+  Object.fromEntries(Object.entries(channels).map(([name, target]) => [name, target.name])),
+) as { readonly [K in ClientEventName]: `resilient-http:${K}` };
 
-const channels = {
-  'request:start': channel(CHANNELS['request:start']),
-  'request:end': channel(CHANNELS['request:end']),
-  retry: channel(CHANNELS.retry),
-  hedge: channel(CHANNELS.hedge),
-  'budget-exhausted': channel(CHANNELS['budget-exhausted']),
-  circuit: channel(CHANNELS.circuit),
-} as const;
+/** Publishes `event` on its channel, building nothing when no one subscribes. */
+function publish<K extends ClientEventName>(name: K, event: ClientEventMap[K]): void {
+  const target = channels[name];
+  if (target.hasSubscribers) target.publish(event);
+}
 
 /** Something that receives a client's events (the pino adapter is one). */
 export interface EventSubscriber {
@@ -127,7 +146,7 @@ export class EventSink {
     this.#subscriber = subscriber;
   }
 
-  /** True when anyone listens for `name`: build the event only then. */
+  /** True when anyone listens for `name`: callers build the event only then. */
   wants(name: ClientEventName): boolean {
     if (channels[name].hasSubscribers) return true;
     try {
@@ -144,7 +163,6 @@ export class EventSink {
     } catch {
       // Logging must never turn a success into a failure.
     }
-    const target = channels[name];
-    if (target.hasSubscribers) target.publish(event);
+    publish(name, event);
   }
 }

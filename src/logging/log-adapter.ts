@@ -1,34 +1,35 @@
 import type { Level, Logger } from 'pino';
 
 import { getRequestContext } from '../context/request-context.js';
-import type { ClientEventMap, ClientEventName, EventSubscriber } from '../events/events.js';
-import { isUpstreamError } from '../errors/upstream-error.js';
+import type { CallError, ClientEventMap, ClientEventName, EventSubscriber } from '../events/events.js';
 
-/** The pino line for each event: its level and `msg`. */
-const LINES: { readonly [K in ClientEventName]: (event: ClientEventMap[K]) => [Level, string] } = {
-  'request:start': () => ['debug', 'upstream_request'],
-  'request:end': (event) => {
-    const error = event.error;
-    if (error === undefined) return ['debug', 'upstream_response'];
-    const quiet = error.code === 'UPSTREAM_ABORTED' ||
-      (error.upstreamStatus !== undefined && error.upstreamStatus < 500 && error.upstreamStatus !== 429);
-    return [quiet ? 'warn' : 'error', 'upstream_request_failed'];
+/** How one event becomes a line: the lowest level it can log at (what `wants()` asks), and its level and `msg`. */
+interface LineRule<E> {
+  readonly lowest: Level;
+  readonly line: (event: E) => [Level, string];
+}
+
+/** The one table of event → pino line. */
+const LINES: { readonly [K in ClientEventName]: LineRule<ClientEventMap[K]> } = {
+  'request:start': { lowest: 'debug', line: () => ['debug', 'upstream_request'] },
+  'request:end': {
+    lowest: 'debug',
+    line: (event) => {
+      const error = event.error;
+      if (error === undefined) return ['debug', 'upstream_response'];
+      const quiet = error.code === 'UPSTREAM_ABORTED' ||
+        (error.upstreamStatus !== undefined && error.upstreamStatus < 500 && error.upstreamStatus !== 429);
+      return [quiet ? 'warn' : 'error', 'upstream_request_failed'];
+    },
   },
-  retry: () => ['warn', 'upstream_retry'],
-  hedge: () => ['info', 'upstream_hedge'],
-  'budget-exhausted': () => ['warn', 'upstream_retry_budget_exhausted'],
-  circuit: (event) =>
-    event.state === 'open' ? ['error', 'circuit_opened'] : event.state === 'half-open' ? ['warn', 'circuit_half_open'] : ['info', 'circuit_closed'],
-};
-
-/** The lowest level each event can log at: what `wants()` asks the logger about. */
-const LEVEL_OF: { readonly [K in ClientEventName]: Level } = {
-  'request:start': 'debug',
-  'request:end': 'debug',
-  retry: 'warn',
-  hedge: 'info',
-  'budget-exhausted': 'warn',
-  circuit: 'info',
+  retry: { lowest: 'warn', line: () => ['warn', 'upstream_retry'] },
+  hedge: { lowest: 'info', line: () => ['info', 'upstream_hedge'] },
+  'budget-exhausted': { lowest: 'warn', line: () => ['warn', 'upstream_retry_budget_exhausted'] },
+  circuit: {
+    lowest: 'info',
+    line: (event) =>
+      event.state === 'open' ? ['error', 'circuit_opened'] : event.state === 'half-open' ? ['warn', 'circuit_half_open'] : ['info', 'circuit_closed'],
+  },
 };
 
 /**
@@ -42,11 +43,11 @@ export function createLogSubscriber(clientLogger: Logger): EventSubscriber {
   const pick = (): Logger => getRequestContext()?.logger ?? clientLogger;
   return {
     wants(name) {
-      // Failures and breaker changes are emitted unconditionally; this gates the hot path only.
-      return pick().isLevelEnabled(LEVEL_OF[name]);
+      // Failures are emitted whether or not this says yes (their level is known only from the event); this gates the rest.
+      return pick().isLevelEnabled(LINES[name].lowest);
     },
     receive(name, event) {
-      const [level, msg] = (LINES[name] as (e: typeof event) => [Level, string])(event);
+      const [level, msg] = (LINES[name] as LineRule<typeof event>).line(event);
       const logger = pick();
       if (!logger.isLevelEnabled(level)) return;
       const fields: Record<string, unknown> = { ...event };
@@ -58,9 +59,9 @@ export function createLogSubscriber(clientLogger: Logger): EventSubscriber {
       }
       if (typeof fields.durationMs === 'number') fields.durationMs = Math.round(fields.durationMs);
       if ('error' in fields) {
-        const error = fields.error;
+        const error = (event as { error?: CallError }).error;
         delete fields.error;
-        if (isUpstreamError(error)) {
+        if (error !== undefined) {
           fields.code = error.code;
           fields.error = { name: error.name, message: error.message, systemCode: error.systemCode };
         }

@@ -4,6 +4,20 @@ import type { BulkheadPolicy } from 'cockatiel';
 import { failed } from './call.js';
 import type { Call, CallOutcome } from './call.js';
 
+/** Bulkhead: a cap on concurrent requests to the upstream. */
+export interface BulkheadOptions {
+  /** Requests in flight at most. */
+  limit: number;
+  /**
+   * Requests allowed to wait for a slot; beyond that calls fail at once.
+   * @default 0
+   */
+  queue?: number;
+}
+
+/** Bulkhead settings with every default filled in. */
+export type ResolvedBulkhead = Required<BulkheadOptions>;
+
 /**
  * Runs `work` through cockatiel's bulkhead. A full bulkhead answers
  * `concurrency-limit` at once, nothing sent.

@@ -1,7 +1,8 @@
-import type { PreparedRequest } from '../client/prepared-request.js';
+import type { AttemptFailure } from '../errors/attempt-failure.js';
 import type { CallEventBase } from '../events/events.js';
 import { redactUrl } from '../logging/redact.js';
-import type { AttemptFailure, AttemptResult } from './attempt-result.js';
+import type { AttemptResult } from '../transport/attempt-result.js';
+import type { OutgoingRequest } from './outgoing-request.js';
 
 /** What one call came to, before it becomes a response or an error. */
 export interface CallOutcome {
@@ -26,7 +27,7 @@ export class Call {
    */
   constructor(
     readonly service: string,
-    readonly request: PreparedRequest,
+    readonly request: OutgoingRequest,
   ) {}
 
   /** Starts the total timeout. Called once the bulkhead (if any) admits the call: queueing is not the upstream's time. */

@@ -1,8 +1,22 @@
-import type { AttemptResult } from './attempt-result.js';
-import { isUnhealthy } from './attempt-result.js';
-import type { AbortReason } from './abort.js';
-import { HEDGE_LOST } from './abort.js';
+import type { AttemptResult } from '../transport/attempt-result.js';
+import type { AbortReason } from '../transport/attempt-signal.js';
+import { HEDGE_LOST } from '../transport/attempt-signal.js';
 import type { GuardedOutcome } from './circuit-breaker.js';
+import { isUnhealthy } from './health.js';
+
+/** Hedged requests: send another attempt when the first is slow (GET/HEAD, or with an idempotency key). */
+export interface HedgingOptions {
+  /** Time an attempt may go unanswered before a hedge is sent, in ms. */
+  delay: number;
+  /**
+   * Extra attempts at most, per attempt.
+   * @default 1
+   */
+  maxHedges?: number;
+}
+
+/** Hedging settings with every default filled in. */
+export type ResolvedHedging = Required<HedgingOptions>;
 
 /** One attempt in flight, as the hedging policy sees it. */
 export interface RunningAttempt {

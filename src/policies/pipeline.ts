@@ -1,55 +1,61 @@
 import { bulkhead } from 'cockatiel';
 import type { BulkheadPolicy } from 'cockatiel';
-import type { KyInstance } from 'ky';
 
-import { sendAttempt } from '../client/attempt.js';
-import type { ResolvedClientOptions } from '../client/options.js';
-import type { PreparedRequest } from '../client/prepared-request.js';
-import type { CircuitStateName, ClientResponse } from '../client/types.js';
 import { toUpstreamError } from '../errors/translate.js';
 import type { EventSink } from '../events/events.js';
-import { ATTEMPT_TIMEOUT, AttemptSignal, TOTAL_TIMEOUT, sleep } from './abort.js';
+import type { AttemptResponse } from '../transport/attempt-result.js';
+import type { Transport } from '../transport/attempt.js';
 import { throughBulkhead } from './bulkhead.js';
+import type { ResolvedBulkhead } from './bulkhead.js';
 import { Call, failed } from './call.js';
 import type { CallOutcome } from './call.js';
 import { Breaker } from './circuit-breaker.js';
-import type { GuardedOutcome } from './circuit-breaker.js';
+import type { CircuitStateName, GuardedOutcome, ResolvedBreaker } from './circuit-breaker.js';
+import { attemptSignalFor, raceCallLimits } from './deadline.js';
 import { runHedged } from './hedging.js';
-import type { RunningAttempt } from './hedging.js';
+import type { ResolvedHedging, RunningAttempt } from './hedging.js';
+import type { OutgoingRequest } from './outgoing-request.js';
 import { RetryBudget } from './retry-budget.js';
+import type { ResolvedBudget } from './retry-budget.js';
 import { decideRetry, isTransient } from './retry-decision.js';
+import { sleep } from './sleep.js';
+
+/** The client-wide policies, resolved; `undefined` turns a policy off. */
+export interface PipelineConfig {
+  /** The upstream's name, in events and errors. */
+  readonly name: string;
+  readonly circuitBreaker: ResolvedBreaker | undefined;
+  readonly bulkhead: ResolvedBulkhead | undefined;
+  readonly budget: ResolvedBudget | undefined;
+  readonly hedging: ResolvedHedging | undefined;
+}
 
 /**
  * The policies of one client, built once, applied to every call, outside in:
  * bulkhead → total timeout → retry (with budget) → circuit breaker → hedging
- * → attempt timeout → ky. The total timeout is not a layer of its own: every
- * attempt's single timer fires at the earlier of its own limit and the call's
- * deadline, and no backoff wait is started that would pass the deadline.
+ * → attempt timeout → transport. The total timeout is not a layer of its own
+ * (see {@link attemptSignalFor}).
  */
 export class Pipeline {
-  readonly #ky: KyInstance;
-  readonly #options: ResolvedClientOptions;
+  readonly #transport: Transport;
+  readonly #config: PipelineConfig;
   readonly #sink: EventSink;
   readonly #breaker: Breaker | undefined;
   readonly #bulkhead: BulkheadPolicy | undefined;
   readonly #budget: RetryBudget | undefined;
-  readonly #fetch: typeof fetch;
 
   /**
-   * @param ky - The ky instance (its own retry and timeout off).
-   * @param options - The client's resolved options.
+   * @param config - The client-wide policies.
+   * @param transport - Sends one attempt.
    * @param sink - Where events go.
    */
-  constructor(ky: KyInstance, options: ResolvedClientOptions, sink: EventSink) {
-    this.#ky = ky;
-    this.#options = options;
+  constructor(config: PipelineConfig, transport: Transport, sink: EventSink) {
+    this.#transport = transport;
+    this.#config = config;
     this.#sink = sink;
-    this.#breaker = options.circuitBreaker === undefined ? undefined : new Breaker(options.circuitBreaker);
-    this.#bulkhead = options.bulkhead === undefined ? undefined : bulkhead(options.bulkhead.limit, options.bulkhead.queue);
-    this.#budget = options.budget === undefined ? undefined : new RetryBudget(options.budget);
-    // Each attempt hands its signal to fetch directly (see sendAttempt); the global fetch is read at call time (msw).
-    const fetchImpl = options.fetch;
-    this.#fetch = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+    this.#breaker = config.circuitBreaker === undefined ? undefined : new Breaker(config.circuitBreaker);
+    this.#bulkhead = config.bulkhead === undefined ? undefined : bulkhead(config.bulkhead.limit, config.bulkhead.queue);
+    this.#budget = config.budget === undefined ? undefined : new RetryBudget(config.budget);
   }
 
   /** The breaker's state; `closed` when there is no breaker. */
@@ -63,8 +69,8 @@ export class Pipeline {
   }
 
   /** Runs one call; resolves to the response or rejects with an `UpstreamError`. */
-  async run(request: PreparedRequest): Promise<ClientResponse<unknown>> {
-    const call = new Call(this.#options.name, request);
+  async run(request: OutgoingRequest): Promise<AttemptResponse> {
+    const call = new Call(this.#config.name, request);
     if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
     this.#budget?.recordRequest();
 
@@ -85,7 +91,7 @@ export class Pipeline {
     }
     const failure = outcome.result.failure;
     const error = toUpstreamError(failure, {
-      service: this.#options.name,
+      service: this.#config.name,
       method: request.method,
       url: request.href,
       requestId: request.requestId,
@@ -132,10 +138,14 @@ export class Pipeline {
       // Never wait out a backoff to learn what the breaker already knows.
       if (!answer.retry || this.#breaker?.isOpen === true) return { result, sent, budgetExhausted: false };
       if (this.#budget !== undefined && !this.#budget.tryAcquireRetry()) {
-        this.#sink.emit('budget-exhausted', { ...call.base(), attempt, refused: 'retry', reason: answer.reason });
+        if (this.#sink.wants('budget-exhausted')) {
+          this.#sink.emit('budget-exhausted', { ...call.base(), attempt, refused: 'retry', reason: answer.reason });
+        }
         return { result, sent, budgetExhausted: true };
       }
-      this.#sink.emit('retry', { ...call.base(), attempt, waitMs: answer.delayMs, reason: answer.reason, fromRetryAfter: answer.fromRetryAfter });
+      if (this.#sink.wants('retry')) {
+        this.#sink.emit('retry', { ...call.base(), attempt, waitMs: answer.delayMs, reason: answer.reason, fromRetryAfter: answer.fromRetryAfter });
+      }
       if (!(await sleep(answer.delayMs, request.signal))) return { result: call.cancelled(), sent, budgetExhausted: false };
     }
   }
@@ -149,19 +159,19 @@ export class Pipeline {
     const pending = breaker.execute(() => this.#attempts(call), call.request.signal);
     const outcome = heldByProbe ? await raceCallLimits(pending, call) : await pending;
     for (const state of breaker.takeTransitions()) {
-      this.#sink.emit('circuit', { ...call.base(), state: state === 'isolated' ? 'open' : state });
+      if (this.#sink.wants('circuit')) this.#sink.emit('circuit', { ...call.base(), state: state === 'isolated' ? 'open' : state });
     }
     return outcome;
   }
 
   async #attempts(call: Call): Promise<GuardedOutcome> {
     if (call.request.signal?.aborted === true) return { result: call.cancelled(), sent: 0 };
-    const hedging = this.#options.hedging;
+    const hedging = this.#config.hedging;
     if (hedging === undefined || !call.request.hedgeable) {
-      const signal = this.#attemptSignal(call);
+      const signal = attemptSignalFor(call);
       if (signal === undefined) return { result: call.expired(), sent: 0 };
       try {
-        return { result: await sendAttempt(this.#ky, call.request, signal.signal, this.#fetch), sent: 1 };
+        return { result: await this.#transport.send(call.request, signal.signal), sent: 1 };
       } finally {
         signal.dispose();
       }
@@ -175,56 +185,24 @@ export class Pipeline {
       mayHedge: (hedge) => {
         if (call.remaining() <= 0) return false;
         if (this.#budget !== undefined && !this.#budget.tryAcquireRetry()) {
-          this.#sink.emit('budget-exhausted', { ...call.base(), attempt: hedge, refused: 'hedge', reason: 'slow attempt' });
+          if (this.#sink.wants('budget-exhausted')) {
+            this.#sink.emit('budget-exhausted', { ...call.base(), attempt: hedge, refused: 'hedge', reason: 'slow attempt' });
+          }
           return false;
         }
-        this.#sink.emit('hedge', { ...call.base(), hedge, afterMs: Math.round(performance.now() - groupStart) });
+        if (this.#sink.wants('hedge')) this.#sink.emit('hedge', { ...call.base(), hedge, afterMs: Math.round(performance.now() - groupStart) });
         return true;
       },
     });
   }
 
-  /** One attempt's signal, firing at the earlier of the attempt timeout and the deadline; none when the deadline has passed. */
-  #attemptSignal(call: Call): AttemptSignal | undefined {
-    const remaining = call.remaining();
-    if (remaining <= 0) return undefined;
-    const { timeout, signal } = call.request;
-    return remaining <= timeout.attempt
-      ? new AttemptSignal(remaining, TOTAL_TIMEOUT, signal)
-      : new AttemptSignal(timeout.attempt, ATTEMPT_TIMEOUT, signal);
-  }
-
   /** Starts one hedged attempt. */
   #start(call: Call): RunningAttempt | undefined {
-    const signal = this.#attemptSignal(call);
+    const signal = attemptSignalFor(call);
     if (signal === undefined) return undefined;
-    const promise = sendAttempt(this.#ky, call.request, signal.signal, this.#fetch).finally(() => {
+    const promise = this.#transport.send(call.request, signal.signal).finally(() => {
       signal.dispose();
     });
     return { promise, abort: (reason) => { signal.abort(reason); } };
   }
-}
-
-/** Settles with `pending`, or earlier — nothing sent — when the caller aborts or the deadline passes. */
-function raceCallLimits(pending: Promise<GuardedOutcome>, call: Call): Promise<GuardedOutcome> {
-  const signal = call.request.signal;
-  return new Promise((resolve, reject) => {
-    const finish = (outcome: GuardedOutcome): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(outcome);
-    };
-    const onAbort = (): void => {
-      finish({ result: call.cancelled(), sent: 0 });
-    };
-    const timer = setTimeout(() => {
-      finish({ result: call.expired(), sent: 0 });
-    }, Math.max(0, call.remaining()));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    pending.then(finish, (error: unknown) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      reject(error instanceof Error ? error : new Error(String(error)));
-    });
-  });
 }

@@ -1,4 +1,24 @@
-import type { ResolvedBudget } from '../client/options.js';
+/** Retry budget parameters (Finagle-style): retries stay a bounded share of requests. */
+export interface RetryBudgetOptions {
+  /**
+   * Share of requests in the window that may be retried.
+   * @default 0.2
+   */
+  percent?: number;
+  /**
+   * Retries always allowed per second of window, so quiet clients can still retry.
+   * @default 10
+   */
+  minRetriesPerSecond?: number;
+  /**
+   * Length of the sliding window, in milliseconds.
+   * @default 10000
+   */
+  windowMs?: number;
+}
+
+/** Budget parameters with every default filled in. */
+export type ResolvedBudget = Required<RetryBudgetOptions>;
 
 /**
  * A Finagle-style retry budget over a sliding window: within the last

@@ -4,7 +4,7 @@ import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
-import { normalizeOptions } from '../../src/client/options.js';
+import { normalizeOptions } from '../../src/client/options/normalize-options.js';
 
 useMsw();
 const upstream = mockUpstream('https://options.test/api/');

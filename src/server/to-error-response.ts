@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 
 import { getRequestId } from '../context/request-context.js';
-import { isAppError } from './app-error.js';
-import { isUpstreamError } from './upstream-error.js';
+import { isAppError } from '../errors/app-error.js';
+import { isUpstreamError } from '../errors/upstream-error.js';
 
 /** Body shape of an error response in the default (`json`) format. */
 export interface ErrorResponseBody {

@@ -1,13 +1,9 @@
-import type { ResolvedRetry, ResolvedTimeout } from './options.js';
+import type { AttemptRequest } from '../transport/attempt.js';
+import type { ResolvedTimeout } from './deadline.js';
+import type { ResolvedRetry } from './retry-decision.js';
 
-/** One call, resolved and validated, ready for the pipeline. Built once per call. */
-export interface PreparedRequest {
-  readonly method: string;
-  /** The full URL (unredacted: it is only sent, never logged). */
-  readonly href: string;
-  readonly headers: Record<string, string>;
-  /** The body to send; `json` is already serialised into it. */
-  readonly body: BodyInit | null | undefined;
+/** One call as the policies take it: what each attempt sends, and the rules the call runs under. Built once per call. */
+export interface OutgoingRequest extends AttemptRequest {
   readonly requestId: string;
   readonly retry: ResolvedRetry;
   readonly timeout: ResolvedTimeout;

@@ -1,5 +1,5 @@
-import { isProblemContentType, parseProblemDetails } from './problem-details.js';
-import type { ProblemDetails } from './problem-details.js';
+import { isProblemContentType, parseProblemDetails } from '../errors/problem-details.js';
+import type { ProblemDetails } from '../errors/problem-details.js';
 import { redactText } from '../logging/redact.js';
 
 /** Longest body excerpt kept on an error, in characters. */

@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
 import { getDefaultLogger } from '../logging/default-logger.js';
-import { withRequestContext } from './request-context.js';
-import { generateRequestId, isSafeRequestId } from './request-id.js';
+import { withRequestContext } from '../context/request-context.js';
+import { generateRequestId, isSafeRequestId } from '../context/request-id.js';
 
 /** Options of {@link requestContext}. */
 export interface RequestContextMiddlewareOptions {

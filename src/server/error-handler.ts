@@ -6,7 +6,7 @@ import { getRequestContext } from '../context/request-context.js';
 import { getDefaultLogger } from '../logging/default-logger.js';
 import { boundRequestId } from '../logging/log-adapter.js';
 import { redactText, redactUrl } from '../logging/redact.js';
-import { isAppError } from './app-error.js';
+import { isAppError } from '../errors/app-error.js';
 import { toErrorResponse } from './to-error-response.js';
 import type { ErrorResponseOptions } from './to-error-response.js';
 

@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+
+import { getDefaultLogger } from '../../logging/default-logger.js';
+import type { ResolvedBulkhead } from '../../policies/bulkhead.js';
+import type { ResolvedBreaker } from '../../policies/circuit-breaker.js';
+import type { ResolvedTimeout } from '../../policies/deadline.js';
+import type { ResolvedHedging } from '../../policies/hedging.js';
+import type { ResolvedBudget } from '../../policies/retry-budget.js';
+import type { ResolvedRetry } from '../../policies/retry-decision.js';
+import { HTTP_TOKEN, copyHeaders } from '../headers.js';
+import type { ClientOptions } from '../types.js';
+import { normalizeBaseUrl, takeCredentials } from './base-url.js';
+import { normalizeBulkhead } from './bulkhead.js';
+import { normalizeBreaker } from './circuit-breaker.js';
+import { DEFAULTS } from './defaults.js';
+import { normalizeHedging } from './hedging.js';
+import { normalizeBudget, normalizeRetry } from './retry.js';
+import { normalizeTimeout } from './timeout.js';
+import { checkObject, fail } from './validate.js';
+
+/** `createClient`'s options, validated, with every default filled in. */
+export interface ResolvedClientOptions {
+  readonly baseUrl: URL;
+  readonly name: string;
+  readonly logger: Logger | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly requestIdHeader: string;
+  readonly timeout: ResolvedTimeout;
+  readonly retry: ResolvedRetry;
+  readonly budget: ResolvedBudget | undefined;
+  readonly circuitBreaker: ResolvedBreaker | undefined;
+  readonly bulkhead: ResolvedBulkhead | undefined;
+  readonly hedging: ResolvedHedging | undefined;
+  readonly fetch: typeof fetch | undefined;
+}
+
+const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch'] as const satisfies readonly (keyof ClientOptions)[];
+
+function normalizeHeaders(path: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) fail(path, 'an object of header names to values', value);
+  const out: Record<string, string> = {};
+  copyHeaders(path, value as Record<string, string>, out);
+  return out;
+}
+
+/**
+ * Merges the documented defaults into `createClient`'s options and validates
+ * everything up front. Pure: no I/O, no timers.
+ *
+ * @throws TypeError naming the option path and the bad value.
+ */
+export function normalizeOptions(baseUrl: string | URL, options: ClientOptions = {}): ResolvedClientOptions {
+  const url = normalizeBaseUrl(baseUrl);
+  const credentials = takeCredentials(url);
+  const raw = checkObject('options', options, KNOWN);
+  if (raw.name !== undefined && (typeof raw.name !== 'string' || raw.name.trim() === '')) fail('name', 'a non-empty string', raw.name);
+  if (raw.logger !== undefined && raw.logger !== false && typeof (raw.logger as Logger | null)?.child !== 'function') {
+    fail('logger', 'a pino Logger or false', raw.logger);
+  }
+  if (raw.fetch !== undefined && typeof raw.fetch !== 'function') fail('fetch', 'a function', raw.fetch);
+  const requestIdHeader = options.requestIdHeader ?? DEFAULTS.requestIdHeader;
+  if (typeof requestIdHeader !== 'string' || !HTTP_TOKEN.test(requestIdHeader)) fail('requestIdHeader', 'a header name', requestIdHeader);
+
+  const retryDefaults: ResolvedRetry = {
+    ...DEFAULTS.retry,
+    retryOnStatus: new Set(DEFAULTS.retry.retryOnStatus),
+    methods: new Set(DEFAULTS.retry.methods),
+  };
+  return {
+    baseUrl: url,
+    name: options.name ?? url.host,
+    logger: options.logger === false ? undefined : (options.logger ?? getDefaultLogger()),
+    headers: { ...credentials, ...normalizeHeaders('headers', options.headers) },
+    requestIdHeader: requestIdHeader.toLowerCase(),
+    timeout: normalizeTimeout('timeout', options.timeout, { ...DEFAULTS.timeout }),
+    retry: normalizeRetry('retry', options.retry, retryDefaults, true),
+    budget: options.retry === false ? undefined : normalizeBudget(options.retry?.budget),
+    circuitBreaker: normalizeBreaker(options.circuitBreaker),
+    bulkhead: normalizeBulkhead(options.bulkhead),
+    hedging: normalizeHedging(options.hedging),
+    fetch: options.fetch,
+  };
+}

@@ -1,0 +1,16 @@
+import type { UpstreamErrorDefaults } from './upstream-error.js';
+import { UpstreamError } from './upstream-error.js';
+
+/**
+ * The caller cancelled the call (its `signal` aborted). Never retried.
+ * Code `UPSTREAM_ABORTED`, 499.
+ */
+export class UpstreamAbortedError extends UpstreamError {
+  /** @inheritDoc */
+  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_ABORTED', statusCode: 499, retryable: false };
+
+  /** "call was cancelled by the caller". */
+  static override describe(): string {
+    return 'call was cancelled by the caller';
+  }
+}

@@ -101,24 +101,24 @@ export interface ClientEventMap {
 /** Names of the events. */
 export type ClientEventName = keyof ClientEventMap;
 
-/** The one channel table: each event's `node:diagnostics_channel` channel, named `resilient-http:<event>`. */
-const channels: { readonly [K in ClientEventName]: Channel } = {
-  'request:start': channel('resilient-http:request:start'),
-  'request:end': channel('resilient-http:request:end'),
-  retry: channel('resilient-http:retry'),
-  hedge: channel('resilient-http:hedge'),
-  'budget-exhausted': channel('resilient-http:budget-exhausted'),
-  circuit: channel('resilient-http:circuit'),
-};
-
 /**
- * The `node:diagnostics_channel` channel name of each event. Subscribe with
- * `diagnostics_channel.subscribe(CHANNELS.retry, (event) => …)`: metrics and
- * tracing need no dependency on this package's internals.
+ * The `node:diagnostics_channel` channel name of each event: the one channel
+ * table. Subscribe with `diagnostics_channel.subscribe(CHANNELS.retry, (event) => …)`:
+ * metrics and tracing need no dependency on this package's internals.
  */
-export const CHANNELS = Object.freeze(
-  Object.fromEntries(Object.entries(channels).map(([name, target]) => [name, target.name])),
-) as { readonly [K in ClientEventName]: `resilient-http:${K}` };
+export const CHANNELS: { readonly [K in ClientEventName]: `resilient-http:${K}` } = Object.freeze({
+  'request:start': 'resilient-http:request:start',
+  'request:end': 'resilient-http:request:end',
+  retry: 'resilient-http:retry',
+  hedge: 'resilient-http:hedge',
+  'budget-exhausted': 'resilient-http:budget-exhausted',
+  circuit: 'resilient-http:circuit',
+});
+
+/** The channel objects, derived from {@link CHANNELS}. */
+const channels = Object.fromEntries(
+  Object.entries(CHANNELS).map(([name, channelName]) => [name, channel(channelName)]),
+) as { readonly [K in ClientEventName]: Channel };
 
 /** Publishes `event` on its channel, building nothing when no one subscribes. */
 function publish<K extends ClientEventName>(name: K, event: ClientEventMap[K]): void {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
 import { normalizeOptions } from '../../src/client/options/normalize-options.js';
+import { rejectionOf } from '../support/rejection.js';
 
 useMsw();
 const upstream = mockUpstream('https://options.test/api/');
@@ -119,7 +120,7 @@ describe('per-call overrides', () => {
   ])('rejects %j with a TypeError naming %s, and sends nothing', async (options, path) => {
     server.use(upstream.status('all', 'x', 200));
     const client = createClient(upstream.baseUrl, { logger: false });
-    const error = await client.get('x', options as never).catch((e: unknown) => e);
+    const error = await rejectionOf(client.get('x', options as never));
     expect(error).toBeInstanceOf(TypeError);
     expect((error as TypeError).message).toContain(path);
     expect(upstream.calls).toHaveLength(0);
@@ -164,7 +165,7 @@ describe('defaults', () => {
   it('makes 3 attempts by default and names the service after the host', async () => {
     server.use(upstream.status('get', 'x', 503));
     const client = createClient(upstream.baseUrl, { logger: false });
-    const error = (await client.get('x').catch((e: unknown) => e)) as UpstreamUnavailableError;
+    const error = (await rejectionOf(client.get('x'))) as UpstreamUnavailableError;
     expect(error).toBeInstanceOf(UpstreamUnavailableError);
     expect(error.attempts).toBe(3);
     expect(error.service).toBe('options.test');
@@ -220,7 +221,7 @@ describe('limits and secrets in option errors', () => {
   it('rejects a per-call timeout above 2_147_483_647 ms with a TypeError, and sends nothing', async () => {
     server.use(upstream.status('all', 'x', 200));
     const client = createClient(upstream.baseUrl, { logger: false });
-    const error = await client.get('x', { timeout: { total: TOO_LONG } }).catch((e: unknown) => e);
+    const error = await rejectionOf(client.get('x', { timeout: { total: TOO_LONG } }));
     expect(error).toBeInstanceOf(TypeError);
     expect((error as TypeError).message.startsWith('options.timeout.total ')).toBe(true);
     expect(upstream.calls).toHaveLength(0);
@@ -246,7 +247,7 @@ describe('limits and secrets in option errors', () => {
   it('rejects a scheme-less path with user-info with a TypeError that does not repeat the password, and sends nothing', async () => {
     server.use(upstream.status('all', '*', 200));
     const client = createClient(upstream.baseUrl, { logger: false });
-    const error = await client.get('//user:pa55@evil.test/x').catch((e: unknown) => e);
+    const error = await rejectionOf(client.get('//user:pa55@evil.test/x'));
     expect(error).toBeInstanceOf(TypeError);
     expect((error as TypeError).message).toContain('evil.test');
     expect((error as TypeError).message).not.toContain('pa55');
@@ -256,7 +257,7 @@ describe('limits and secrets in option errors', () => {
   it('names a missing {param} without echoing a secret from the path', async () => {
     server.use(upstream.status('all', '*', 200));
     const client = createClient(upstream.baseUrl, { logger: false });
-    const error = await client.get('users/{id}?token=SECRET', {}).catch((e: unknown) => e);
+    const error = await rejectionOf(client.get('users/{id}?token=SECRET', {}));
     expect(error).toBeInstanceOf(TypeError);
     expect((error as TypeError).message).toContain('params.id');
     expect((error as TypeError).message).not.toContain('SECRET');

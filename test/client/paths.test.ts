@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { startRealServer } from '../support/real-server.js';
 import type { RealServer } from '../support/real-server.js';
+import { rejectionOf } from '../support/rejection.js';
 
 // A real server: what matters is the request line on the wire, byte for byte.
 let upstream: RealServer;
@@ -30,7 +31,7 @@ function sentTarget(): string {
 }
 
 async function rejection(call: Promise<unknown>): Promise<TypeError> {
-  const error = await call.catch((e: unknown) => e);
+  const error = await rejectionOf(call);
   expect(error).toBeInstanceOf(TypeError);
   return error as TypeError;
 }

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
 import { capturePino } from '../support/pino-capture.js';
+import { rejectionOf } from '../support/rejection.js';
 
 useMsw();
 const billing = mockUpstream('https://billing.test/');
@@ -83,7 +84,7 @@ describe('withRequestContext and getRequestId', () => {
 
   it.each(UNSAFE_IDS)('rejects options.requestId %j with a TypeError and sends nothing', async (requestId) => {
     server.use(billing.always('get', 'invoices/7', { json: {} }));
-    const error = await client().get('invoices/7', { requestId }).catch((e: unknown) => e);
+    const error = await rejectionOf(client().get('invoices/7', { requestId }));
     expect(error).toBeInstanceOf(TypeError);
     expect(error).not.toBeInstanceOf(UpstreamError);
     expect((error as Error).message).toMatch(/options\.requestId/);
@@ -98,7 +99,7 @@ describe('withRequestContext and getRequestId', () => {
 
   it('outside a context, generates one UUID and sends it on every attempt and puts it on the error', async () => {
     server.use(billing.status('get', 'invoices/7', 503));
-    const error = await client().get('invoices/7').catch((e: unknown) => e);
+    const error = await rejectionOf(client().get('invoices/7'));
     expect(error).toBeInstanceOf(UpstreamError);
     const ids = sentIds();
     expect(ids).toHaveLength(3);

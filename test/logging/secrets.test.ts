@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
 import { capturePino } from '../support/pino-capture.js';
+import { rejectionOf } from '../support/rejection.js';
 
 useMsw();
 const billing = mockUpstream('https://billing.test/');
@@ -118,7 +119,7 @@ describe('secrets never leave the SDK', () => {
   it.each(failures)('keeps secrets out of logs, events and every form of the error for %s', async (_case, answers, code) => {
     server.use(billing.sequence('get', 'invoices/7', answers));
     const before = clientLogs.raw.length;
-    const error = await client().get(PATH, { headers: { cookie: `sid=${SECRET}-request-cookie` } }).catch((e: unknown) => e);
+    const error = await rejectionOf(client().get(PATH, { headers: { cookie: `sid=${SECRET}-request-cookie` } }));
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).code).toBe(code);
     // msw keeps a cookie jar, so earlier set-cookie answers may be appended.
@@ -130,7 +131,7 @@ describe('secrets never leave the SDK', () => {
 
   it('keeps secrets out of an attempt timeout', async () => {
     server.use(billing.delay('get', 'invoices/7', 2_000, { json: SECRET_BODY }));
-    const error = await client({ timeout: { attempt: 20 }, retry: false }).get(PATH).catch((e: unknown) => e);
+    const error = await rejectionOf(client({ timeout: { attempt: 20 }, retry: false }).get(PATH));
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).code).toBe('UPSTREAM_TIMEOUT');
     expectNoSecret([...errorSurfaces(error as UpstreamError), ...clientLogs.raw, ...published]);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
 import { capturePino } from '../support/pino-capture.js';
+import { upstreamFailure } from '../support/rejection.js';
 
 useMsw();
 const inventory = mockUpstream('https://inventory.test/');
@@ -29,11 +30,6 @@ function client(options: ClientOptions = {}) {
   });
 }
 
-async function failure(call: Promise<unknown>): Promise<UpstreamError> {
-  const error = await call.catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 /** Waits past halfOpenAfter, with a wide margin: the breaker only needs "at least". */
 function pastHalfOpen(): Promise<void> {
@@ -48,7 +44,7 @@ describe('circuit breaker', () => {
     expect(breaker.circuitState).toBe('open');
     expect(inventory.calls).toHaveLength(3);
 
-    const error = await failure(breaker.get('stock'));
+    const error = await upstreamFailure(breaker.get('stock'));
     expect(error).toBeInstanceOf(UpstreamCircuitOpenError);
     expect(error).toMatchObject({ code: 'UPSTREAM_CIRCUIT_OPEN', statusCode: 503, attempts: 0, service: 'inventory' });
     expect(error.message).toContain('no request sent');

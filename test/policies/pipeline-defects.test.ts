@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
 import { RetryBudget } from '../../src/policies/retry-budget.js';
+import { rejectionOf } from '../support/rejection.js';
 
 useMsw();
 const billing = mockUpstream('https://billing.test/');
@@ -20,7 +21,7 @@ describe('a defect inside the pipeline', () => {
     server.use(billing.sequence('get', 'invoices', [503, 200]));
     const client = createClient('https://billing.test/', { name: 'billing', logger: false, retry: { initialDelay: 1 } });
 
-    const error = await client.get('invoices').catch((e: unknown) => e);
+    const error = await rejectionOf(client.get('invoices'));
 
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ code: 'UPSTREAM_ERROR', service: 'billing', method: 'GET' });

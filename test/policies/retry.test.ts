@@ -1,6 +1,5 @@
 import {
   createClient,
-  UpstreamError,
   UpstreamInvalidResponseError,
   UpstreamNetworkError,
   UpstreamNotFoundError,
@@ -16,6 +15,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { server, useMsw } from '../../mocks/server.js';
 import { capturePino } from '../support/pino-capture.js';
 import { refusedPort } from '../support/real-server.js';
+import { upstreamFailure } from '../support/rejection.js';
 
 useMsw();
 const billing = mockUpstream('https://billing.test/api/');
@@ -29,11 +29,6 @@ function client(options: ClientOptions = {}) {
   return createClient(billing.baseUrl, { name: 'billing', logger: false, circuitBreaker: false, ...options, retry: options.retry ?? { initialDelay: 1 } });
 }
 
-async function failure(call: Promise<unknown>): Promise<UpstreamError> {
-  const error = await call.catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 describe('what is retried', () => {
   it('retries a 503 twice, then succeeds', async () => {
@@ -44,7 +39,7 @@ describe('what is retried', () => {
 
   it('does not retry a 404 and rejects with UpstreamNotFoundError', async () => {
     server.use(billing.status('get', 'invoices/8', 404));
-    const error = await failure(client().get('invoices/8'));
+    const error = await upstreamFailure(client().get('invoices/8'));
     expect(error).toBeInstanceOf(UpstreamNotFoundError);
     expect(error).toMatchObject({ code: 'UPSTREAM_NOT_FOUND', upstreamStatus: 404, attempts: 1, retryable: false, service: 'billing' });
     expect(billing.calls).toHaveLength(1);
@@ -52,7 +47,7 @@ describe('what is retried', () => {
 
   it.each([1, 2, 5])('sends exactly maxAttempts (%i) requests to an upstream that always fails', async (maxAttempts) => {
     server.use(billing.status('get', 'x', 503));
-    const error = await failure(client({ retry: { initialDelay: 1, maxAttempts } }).get('x'));
+    const error = await upstreamFailure(client({ retry: { initialDelay: 1, maxAttempts } }).get('x'));
     expect(error).toBeInstanceOf(UpstreamUnavailableError);
     expect(error.attempts).toBe(maxAttempts);
     expect(billing.calls).toHaveLength(maxAttempts);
@@ -60,7 +55,7 @@ describe('what is retried', () => {
 
   it('does not retry a POST that got a 503', async () => {
     server.use(billing.status('post', 'invoices', 503));
-    const error = await failure(client().post('invoices', { json: { amount: 5 } }));
+    const error = await upstreamFailure(client().post('invoices', { json: { amount: 5 } }));
     expect(error).toBeInstanceOf(UpstreamUnavailableError);
     expect(error.attempts).toBe(1);
     expect(billing.calls).toHaveLength(1);
@@ -86,7 +81,7 @@ describe('what is retried', () => {
     const port = await refusedPort();
     const { logger, named } = capturePino();
     const refused = createClient(`http://127.0.0.1:${port}/`, { logger, circuitBreaker: false, retry: { initialDelay: 1 } });
-    const error = await failure(refused.post('orders', { json: { n: 1 } }));
+    const error = await upstreamFailure(refused.post('orders', { json: { n: 1 } }));
     expect(error).toBeInstanceOf(UpstreamNetworkError);
     expect(error.systemCode).toBe('ECONNREFUSED');
     expect(error.attempts).toBe(3);
@@ -95,7 +90,7 @@ describe('what is retried', () => {
 
   it('retries network errors and gives up with UpstreamNetworkError after 3 attempts', async () => {
     server.use(billing.networkError('get', 'x'));
-    const error = await failure(client().get('x'));
+    const error = await upstreamFailure(client().get('x'));
     expect(error).toBeInstanceOf(UpstreamNetworkError);
     expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', attempts: 3, retryable: true });
     expect(billing.calls).toHaveLength(3);
@@ -103,7 +98,7 @@ describe('what is retried', () => {
 
   it('does not retry a body that claims JSON and is not', async () => {
     server.use(billing.malformedJson('get', 'x'));
-    const error = await failure(client().get('x'));
+    const error = await upstreamFailure(client().get('x'));
     expect(error).toBeInstanceOf(UpstreamInvalidResponseError);
     expect(error).toMatchObject({ code: 'UPSTREAM_INVALID_RESPONSE', upstreamStatus: 200, attempts: 1 });
     expect(billing.calls).toHaveLength(1);
@@ -111,7 +106,7 @@ describe('what is retried', () => {
 
   it('parses problem+json into error.problem and puts its title in the message', async () => {
     server.use(billing.problem('post', 'invoices', { status: 422, title: 'Invalid invoice', detail: 'amount must be positive', field: 'amount' }));
-    const error = await failure(client().post('invoices', { json: { amount: -1 } }));
+    const error = await upstreamFailure(client().post('invoices', { json: { amount: -1 } }));
     expect(error).toBeInstanceOf(UpstreamValidationError);
     expect(error.problem).toEqual({ status: 422, title: 'Invalid invoice', detail: 'amount must be positive', field: 'amount' });
     expect(error.message).toContain('Invalid invoice');
@@ -135,7 +130,7 @@ describe('what is retried', () => {
         controller.close();
       },
     });
-    const error = await failure(client().put('files/1', { body, idempotencyKey: 'k1' }));
+    const error = await upstreamFailure(client().put('files/1', { body, idempotencyKey: 'k1' }));
     expect(error).toBeInstanceOf(UpstreamUnavailableError);
     expect(error.attempts).toBe(1);
     expect(billing.calls).toHaveLength(1);
@@ -154,7 +149,7 @@ describe('request IDs', () => {
 
   it('sends the caller requestId on every attempt and puts it on the error', async () => {
     server.use(billing.status('get', 'x', 502));
-    const error = await failure(client().get('x', { requestId: 'req-123' }));
+    const error = await upstreamFailure(client().get('x', { requestId: 'req-123' }));
     expect(error).toBeInstanceOf(UpstreamServerError);
     expect(error.requestId).toBe('req-123');
     expect(billing.calls.map((call) => call.headers['x-request-id'])).toEqual(['req-123', 'req-123', 'req-123']);
@@ -195,7 +190,7 @@ describe('Retry-After', () => {
   it('fails at once with UpstreamRateLimitedError when Retry-After exceeds maxRetryAfter', async () => {
     const { logger, named } = capturePino();
     server.use(billing.retryAfter('get', 'x', { status: 429, after: 60 }));
-    const error = await failure(client({ logger, retry: { initialDelay: 1, maxRetryAfter: 30_000 } }).get('x'));
+    const error = await upstreamFailure(client({ logger, retry: { initialDelay: 1, maxRetryAfter: 30_000 } }).get('x'));
     expect(error).toBeInstanceOf(UpstreamRateLimitedError);
     expect(error).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', retryAfterMs: 60_000, attempts: 1, upstreamStatus: 429 });
     expect(billing.calls).toHaveLength(1);
@@ -205,7 +200,7 @@ describe('Retry-After', () => {
   it('fails at once when Retry-After would pass the total timeout', async () => {
     const { logger, named } = capturePino();
     server.use(billing.retryAfter('get', 'x', { status: 429, after: 5 }));
-    const error = await failure(client({ logger, timeout: { total: 3_000 } }).get('x'));
+    const error = await upstreamFailure(client({ logger, timeout: { total: 3_000 } }).get('x'));
     expect(error).toBeInstanceOf(UpstreamRateLimitedError);
     expect(error).toMatchObject({ retryAfterMs: 5_000, attempts: 1 });
     expect(error.durationMs).toBeLessThan(3_000);

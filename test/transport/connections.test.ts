@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { answerWith, startRealServer } from '../support/real-server.js';
 import type { RealServer } from '../support/real-server.js';
+import { rejectionOf } from '../support/rejection.js';
 
 // msw has no sockets: an unread body pinning its connection is only visible on a real server.
 let upstream: RealServer;
@@ -27,7 +28,7 @@ afterAll(async () => {
 /** Makes `CALLS` sequential calls, each expected to reject with `expected`. */
 async function failMany(expected: abstract new (...args: never[]) => Error, calls = CALLS, call = (i: number) => client.get(`item/${i}`)): Promise<void> {
   for (let i = 0; i < calls; i++) {
-    const error = await call(i).catch((e: unknown) => e);
+    const error = await rejectionOf(call(i));
     expect(error).toBeInstanceOf(expected);
   }
 }

@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { refusedPort, startRealServer } from '../support/real-server.js';
 import type { RealHandler, RealServer } from '../support/real-server.js';
+import { rejectionOf, upstreamFailure } from '../support/rejection.js';
 
 let upstream: RealServer;
 let deadPort: number;
@@ -33,11 +34,6 @@ function client(options: ClientOptions = {}, baseUrl = upstream.url): Client {
   return createClient(baseUrl, { name: 'ledger', logger: false, retry: false, circuitBreaker: false, ...options });
 }
 
-async function failure(call: Promise<unknown>): Promise<UpstreamError> {
-  const error = await call.catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 const destroyBeforeAnswer: RealHandler = (request) => {
   request.socket.destroy();
@@ -59,7 +55,7 @@ const never: RealHandler = (_request, response) => {
 
 describe('network failures from real sockets', () => {
   it('turns a refused port into UpstreamNetworkError ECONNREFUSED, naming the service and host:port', async () => {
-    const error = await failure(client({}, `http://127.0.0.1:${deadPort}/v1/`).get('entries'));
+    const error = await upstreamFailure(client({}, `http://127.0.0.1:${deadPort}/v1/`).get('entries'));
     expect(error).toBeInstanceOf(UpstreamNetworkError);
     expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', systemCode: 'ECONNREFUSED', attempts: 1, retryable: true });
     expect(error.message).toContain(`Upstream "ledger" refused the connection at 127.0.0.1:${deadPort} (ECONNREFUSED)`);
@@ -68,7 +64,7 @@ describe('network failures from real sockets', () => {
 
   it('turns a socket the server destroys before answering into UpstreamNetworkError', async () => {
     upstream.handle(destroyBeforeAnswer);
-    const error = await failure(client().get('entries'));
+    const error = await upstreamFailure(client().get('entries'));
     expect(error).toBeInstanceOf(UpstreamNetworkError);
     expect(['UND_ERR_SOCKET', 'ECONNRESET']).toContain(error.systemCode);
     expect(error.message).toMatch(/closed the connection at 127\.0\.0\.1:\d+ before answering/);
@@ -76,7 +72,7 @@ describe('network failures from real sockets', () => {
 
   it('turns a socket the server destroys mid-body into UpstreamNetworkError', async () => {
     upstream.handle(destroyMidBody);
-    const error = await failure(client().get('entries'));
+    const error = await upstreamFailure(client().get('entries'));
     expect(error).toBeInstanceOf(UpstreamNetworkError);
     expect(['UND_ERR_SOCKET', 'ECONNRESET']).toContain(error.systemCode);
   });
@@ -147,7 +143,7 @@ describe('every failure is an UpstreamError', () => {
   ];
 
   it.each(cases)('rejects %s with %o, never a raw TypeError or DOMException', async (_what, expected, call) => {
-    const error = await call().catch((e: unknown) => e);
+    const error = await rejectionOf(call());
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toBeInstanceOf(expected);
     expect(error).not.toBeInstanceOf(DOMException);

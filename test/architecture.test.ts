@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
+
+/** The layers of ../shared/DESIGN.md, outside in: a folder may import only folders of a lower rank (or its own). */
+const RANK: Record<string, number> = {
+  context: 0,
+  events: 0,
+  logging: 0,
+  errors: 1,
+  transport: 2,
+  policies: 3,
+  client: 4,
+  server: 5,
+  testing: 6,
+  '.': 7,
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function layerOf(file: string): string {
+  const top = relative(SRC, file).split('/')[0] ?? '.';
+  return top.endsWith('.ts') ? '.' : top;
+}
+
+const imports = sourceFiles(SRC).flatMap((file) =>
+  [...readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)].map((match) => ({
+    from: relative(SRC, file),
+    fromLayer: layerOf(file),
+    toLayer: layerOf(resolve(dirname(file), match[1] ?? '')),
+  })),
+);
+
+describe('the layering of ../shared/DESIGN.md', () => {
+  it('has every folder the layering names, and no other', () => {
+    const folders = new Set(sourceFiles(SRC).map(layerOf));
+    expect([...folders].sort()).toEqual(Object.keys(RANK).sort());
+  });
+
+  it('has no relative import that runs upward', () => {
+    expect(imports.length).toBeGreaterThan(50);
+    const upward = imports.filter((edge) => (RANK[edge.toLayer] ?? 99) > (RANK[edge.fromLayer] ?? -1));
+    expect(upward).toEqual([]);
+  });
+
+  it('lets nothing outside src/testing import the kit', () => {
+    expect(imports.filter((edge) => edge.toLayer === 'testing' && edge.fromLayer !== 'testing')).toEqual([]);
+  });
+
+  it('keeps every source file under 300 lines', () => {
+    const long = sourceFiles(SRC)
+      .map((file) => ({ file: relative(SRC, file), lines: readFileSync(file, 'utf8').split('\n').length }))
+      .filter((entry) => entry.lines > 300);
+    expect(long).toEqual([]);
+  });
+});

@@ -10,8 +10,8 @@ import { mockUpstream } from 'resilient-http/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
-import { listen } from '../support/front-service.js';
-import type { RunningServer } from '../support/front-service.js';
+import { listen } from '../support/real-server.js';
+import type { RunningServer } from '../support/real-server.js';
 import { LEVEL, capturePino, countKey, duplicateKeys } from '../support/pino-capture.js';
 import type { CapturedLogs, LogLine } from '../support/pino-capture.js';
 

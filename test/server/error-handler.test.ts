@@ -1,10 +1,11 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { pino } from 'pino';
 import { NotFoundError, UpstreamTimeoutError, errorHandler, requestContext } from 'resilient-http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { listen } from '../support/real-server.js';
+import type { RunningServer } from '../support/real-server.js';
 
 type LogLine = Record<string, unknown>;
 
@@ -62,18 +63,16 @@ function dispatch(req: IncomingMessage, res: ServerResponse): void {
   else withContext(req, res, run);
 }
 
-let server: Server;
+let server: RunningServer;
 let origin: string;
 
 beforeAll(async () => {
-  server = createServer(dispatch);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listen(dispatch);
+  origin = server.url.slice(0, -1);
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
 beforeEach(() => {

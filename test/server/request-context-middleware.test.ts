@@ -4,8 +4,8 @@ import { getRequestContext, getRequestId, requestContext } from 'resilient-http'
 import type { RequestContextMiddlewareOptions } from 'resilient-http';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { listen } from '../support/front-service.js';
-import type { RunningServer } from '../support/front-service.js';
+import { listen } from '../support/real-server.js';
+import type { RunningServer } from '../support/real-server.js';
 import { capturePino, countKey } from '../support/pino-capture.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

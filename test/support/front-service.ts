@@ -1,36 +1,11 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Logger } from 'pino';
 import { createClient, errorHandler, getRequestId, requestContext } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
 
-/** A real `node:http` server on 127.0.0.1. */
-export interface RunningServer {
-  /** `http://127.0.0.1:<port>/` */
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-/** Starts `listener` on 127.0.0.1, on a free port. */
-export async function listen(listener: RequestListener): Promise<RunningServer> {
-  const server: Server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-        // Keep-alive sockets of fetch would hold close() open.
-        server.closeAllConnections();
-      }),
-  };
-}
+import { listen } from './real-server.js';
+import type { RunningServer } from './real-server.js';
 
 /** A request the upstream received. */
 export interface UpstreamCall {

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** How the real server answers one request. */
@@ -40,6 +40,38 @@ export interface RealServer {
   close(): Promise<void>;
 }
 
+/** A real `node:http` server on 127.0.0.1. */
+export interface RunningServer {
+  /** `http://127.0.0.1:<port>/` */
+  readonly url: string;
+  readonly port: number;
+  /** Closes every socket (fetch's keep-alive sockets would hold `close()` open) and the server. */
+  close(): Promise<void>;
+}
+
+/** Binds `server` to 127.0.0.1 on a free port: the one place tests start a real server. */
+async function bind(server: Server): Promise<RunningServer> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (error === undefined) resolve();
+          else reject(error);
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Starts `listener` on 127.0.0.1, on a free port. */
+export function listen(listener: RequestListener): Promise<RunningServer> {
+  return bind(createServer(listener));
+}
+
 /** Starts a real server on 127.0.0.1, port 0 (keep-alive on, as node's default). */
 export async function startRealServer(initial: CountingHandler = (_req, res) => res.end()): Promise<RealServer> {
   let handler = initial;
@@ -64,11 +96,10 @@ export async function startRealServer(initial: CountingHandler = (_req, res) => 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const running = await bind(server);
   return {
-    url: `http://127.0.0.1:${port}/`,
-    port,
+    url: running.url,
+    port: running.port,
     get connections() {
       return connections;
     },
@@ -87,28 +118,17 @@ export async function startRealServer(initial: CountingHandler = (_req, res) => 
       perId.clear();
     },
     async close() {
-      server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
+      await running.close();
     },
   };
 }
 
 /** A port on 127.0.0.1 where nothing listens: bound, then released. */
 export async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve();
-    });
-  });
-  return port;
+  const running = await listen(() => undefined);
+  await running.close();
+  return running.port;
 }
 
 /** Sends `status` with a body of `size` bytes (`content-type` as given). */

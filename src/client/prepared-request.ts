@@ -7,7 +7,7 @@ export interface PreparedRequest {
   readonly href: string;
   readonly headers: Record<string, string>;
   /** The body to send; `json` is already serialised into it. */
-  readonly body: BodyInit | null | undefined;
+  readonly body: RequestInit['body'] | undefined;
   readonly requestId: string;
   readonly retry: ResolvedRetry;
   readonly timeout: ResolvedTimeout;

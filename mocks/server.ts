@@ -10,13 +10,19 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 export const server = setupServer(http.all('http://127.0.0.1:*/*', () => passthrough()));
 
 /**
- * Starts msw for the calling test file: unhandled requests fail loudly
- * (`onUnhandledFrame: 'error'`: msw 3 renamed `onUnhandledRequest` and
- * ignores the old key), except to 127.0.0.1; handlers reset after each test.
+ * Unhandled requests fail, on both majors the kit supports: msw 3 reads
+ * `onUnhandledFrame` and ignores `onUnhandledRequest`, msw 2 the reverse (the
+ * kit's tests also run on msw 2: vitest.config.ts).
+ */
+const STRICT = { onUnhandledFrame: 'error', onUnhandledRequest: 'error' } as const;
+
+/**
+ * Starts msw for the calling test file: unhandled requests fail loudly,
+ * except to 127.0.0.1; handlers reset after each test.
  */
 export function useMsw(): void {
   beforeAll(() => {
-    server.listen({ onUnhandledFrame: 'error' });
+    server.listen(STRICT);
   });
   afterEach(() => {
     server.resetHandlers();

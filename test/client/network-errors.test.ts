@@ -157,7 +157,7 @@ describe('every failure is an UpstreamError', () => {
 });
 
 describe('classification under ky 2: NetworkError and the cause chain, not message text', () => {
-  const failingFetch = (error: unknown): typeof fetch => () => Promise.reject(error);
+  const failingFetch = (error: Error): typeof fetch => () => Promise.reject(error);
   const systemError = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
 
   it('unwraps ky\'s NetworkError: cause is fetch\'s TypeError, systemCode comes from its cause', async () => {

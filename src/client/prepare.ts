@@ -8,10 +8,12 @@ import type { ResolvedClientOptions } from './options/normalize-options.js';
 import { normalizeRetry } from './options/retry.js';
 import { normalizeTimeout } from './options/timeout.js';
 import { resolveUrl } from './resolve-url.js';
+import { checkExpectedStatus, checkSchema } from './response-options.js';
 import type { RequestOptions } from './types.js';
 
 const KNOWN = new Set<string>([
   'json', 'body', 'headers', 'searchParams', 'params', 'signal', 'requestId', 'idempotencyKey', 'timeout', 'retry',
+  'schema', 'expectedStatus',
 ] satisfies (keyof RequestOptions)[]);
 const HEDGEABLE_METHODS = new Set(['GET', 'HEAD']);
 /** Methods fetch refuses to send (the Fetch standard's forbidden methods). */
@@ -39,6 +41,8 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
   const hasBody = options.json !== undefined || (options.body !== undefined && options.body !== null);
   if (hasBody && (method === 'GET' || method === 'HEAD')) throw new TypeError(`a ${method} request cannot have a body (options.json or options.body)`);
 
+  const schema = checkSchema(options.schema);
+  const expectedStatus = checkExpectedStatus(options.expectedStatus);
   const url = resolveUrl(client.baseUrl, path, options.params, options.searchParams);
   let requestId: string;
   if (options.requestId !== undefined) {
@@ -80,6 +84,8 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
     hedgeable: replayable && (hasKey || HEDGEABLE_METHODS.has(method)),
     signal: options.signal,
     startedAt,
+    ...(schema === undefined ? {} : { schema }),
+    ...(expectedStatus === undefined ? {} : { expectedStatus }),
   };
 }
 

@@ -3,12 +3,16 @@ import type { SearchParamsInit } from './types.js';
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+const ABSOLUTE_HTTP = /^https?:\/\//i;
 
 /**
  * Resolves `path` against the base URL and keeps it there. `{name}`
  * placeholders are filled from `params`, each value percent-encoded, so user
- * input cannot add segments or a query. An absolute URL, a `//host` path, or
- * `..` segments that climb above the base path are refused.
+ * input cannot add segments or a query. An absolute URL is accepted only when
+ * it has the base URL's origin, no user-info, and lies under the base path
+ * (a pagination `Link`); another origin, a `//host` path, or `..` segments
+ * that climb above the base path are refused. `searchParams` replace the
+ * parameters of the same name in the path's own query and add the others.
  *
  * @throws TypeError naming the path or the parameter.
  */
@@ -20,15 +24,31 @@ export function resolveUrl(
 ): URL {
   if (typeof path !== 'string') throw new TypeError(`path must be a string, got ${typeof path}`);
   const filled = path.includes('{') ? fillParams(path, params) : path;
-  if (SCHEME.test(filled) || /^[\\/]{2}/.test(filled) || /^\/\\/.test(filled)) {
+  const absolute = ABSOLUTE_HTTP.test(filled);
+  if ((SCHEME.test(filled) && !absolute) || /^[\\/]{2}/.test(filled) || /^\/\\/.test(filled)) {
     throw new TypeError(`path must be relative to the base URL, got "${redactText(filled)}"`);
   }
-  const url = new URL(filled.startsWith('/') ? filled.slice(1) : filled, base);
-  if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+  const url = absolute ? parseAbsolute(filled) : new URL(filled.startsWith('/') ? filled.slice(1) : filled, base);
+  if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname) || url.username !== '' || url.password !== '') {
     throw new TypeError(`path "${redactText(filled)}" resolves outside the base URL ${redactUrl(base)}`);
   }
   if (searchParams !== undefined) appendSearchParams(url, searchParams);
   return url;
+}
+
+function parseAbsolute(text: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new TypeError(`path "${redactText(text)}" is not a valid absolute URL`);
+  }
+}
+
+/** Adds `init` to the URL's query; each name it sets replaces that name's values already there. */
+function appendSearchParams(url: URL, init: SearchParamsInit): void {
+  const pairs = searchPairs(init);
+  for (const name of new Set(pairs.map(([key]) => key))) url.searchParams.delete(name);
+  for (const [name, value] of pairs) url.searchParams.append(name, value);
 }
 
 function fillParams(path: string, params: Record<string, string | number> | undefined): string {
@@ -47,19 +67,18 @@ function fillParams(path: string, params: Record<string, string | number> | unde
   });
 }
 
-function appendSearchParams(url: URL, init: SearchParamsInit): void {
+function searchPairs(init: SearchParamsInit): [string, string][] {
   if (typeof init === 'string' || init instanceof URLSearchParams || Array.isArray(init)) {
-    for (const [name, value] of new URLSearchParams(init as string | URLSearchParams | string[][])) {
-      url.searchParams.append(name, value);
-    }
-    return;
+    return [...new URLSearchParams(init as string | URLSearchParams | string[][])];
   }
+  const pairs: [string, string][] = [];
   if (typeof init !== 'object' || init === null) throw new TypeError(`searchParams must be an object, string or URLSearchParams, got ${typeof init}`);
   for (const [name, value] of Object.entries(init)) {
     if (value === undefined) continue;
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new TypeError(`searchParams.${name} must be a string, number or boolean, got ${typeof value}`);
     }
-    url.searchParams.append(name, String(value));
+    pairs.push([name, String(value)]);
   }
+  return pairs;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 
+import type { InferSchemaOutput, StandardSchemaV1 } from '../errors/standard-schema.js';
 import type { BulkheadOptions } from '../policies/bulkhead.js';
 import type { CircuitBreakerOptions, CircuitStateName } from '../policies/circuit-breaker.js';
 import type { TimeoutOptions } from '../policies/deadline.js';
@@ -86,7 +87,27 @@ export interface RequestOptions {
   timeout?: TimeoutOptions;
   /** Retry overrides for this call, or `false` for a single attempt. */
   retry?: CallRetryOptions | false;
+  /**
+   * Any Standard Schema v1 validator (zod, valibot, arktype, …), sync or async: the parsed body of a
+   * successful answer is validated and the call resolves to the schema's output (and is typed from it).
+   * A body it rejects (or a validator that throws) is an `UpstreamInvalidResponseError` with `issues`:
+   * never retried, not counted by the circuit breaker.
+   * @example
+   * ```ts
+   * const invoice = await billing.get('invoices/7', { schema: z.object({ id: z.string(), total: z.number() }) });
+   * ```
+   */
+  schema?: StandardSchemaV1;
+  /**
+   * Statuses that are a normal answer for this call (e.g. `[404]` when "not found" is handled): the call
+   * still rejects with its typed error, but its `upstream_request_failed` line is written at `debug`.
+   * Integers from 100 to 599.
+   */
+  expectedStatus?: readonly number[];
 }
+
+/** {@link RequestOptions} with a `schema`: the call resolves to the schema's output. */
+export type SchemaRequestOptions<S extends StandardSchemaV1> = RequestOptions & { schema: S };
 
 /** A full response, for when status or headers matter. */
 export interface ClientResponse<T> {
@@ -104,17 +125,29 @@ export interface ClientResponse<T> {
  */
 export interface Client {
   /** GET `path`; resolves to the parsed body. */
+  get<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
+  /** GET `path`; resolves to the parsed body. */
   get<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
+  /** POST `path`; resolves to the parsed body. Not retried without an idempotency key. */
+  post<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
   /** POST `path`; resolves to the parsed body. Not retried without an idempotency key. */
   post<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** PUT `path`; resolves to the parsed body. */
+  put<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
+  /** PUT `path`; resolves to the parsed body. */
   put<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** PATCH `path`; resolves to the parsed body. Not retried without an idempotency key. */
+  patch<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
+  /** PATCH `path`; resolves to the parsed body. Not retried without an idempotency key. */
   patch<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
+  /** DELETE `path`; resolves to the parsed body. */
+  delete<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
   /** DELETE `path`; resolves to the parsed body. */
   delete<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** HEAD `path`; resolves to status and headers. */
   head(path: string, options?: RequestOptions): Promise<ClientResponse<undefined>>;
+  /** Any method; resolves to status, headers and the body as the schema's output. Same policies, same errors. */
+  request<S extends StandardSchemaV1>(method: string, path: string, options: SchemaRequestOptions<S>): Promise<ClientResponse<InferSchemaOutput<S>>>;
   /** Any method; resolves to status, headers and parsed body. Same policies, same errors. */
   request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ClientResponse<T>>;
   /** The upstream's name in logs and errors. */

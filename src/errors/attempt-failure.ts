@@ -1,4 +1,5 @@
 import type { ProblemDetails } from './problem-details.js';
+import type { StandardSchemaIssue } from './standard-schema.js';
 
 /**
  * Why one attempt (or the whole call) failed: plain data, produced by the
@@ -17,7 +18,14 @@ export type AttemptFailure =
   | { kind: 'network'; systemCode: string | undefined; cause: unknown }
   | { kind: 'timeout'; scope: 'attempt' | 'total'; timeoutMs: number; cause: unknown }
   | { kind: 'aborted'; cause: unknown }
-  | { kind: 'invalid-response'; status: number; excerpt: string | undefined; cause: unknown }
+  | {
+      kind: 'invalid-response';
+      status: number;
+      excerpt: string | undefined;
+      /** The schema's issues, when the call's schema rejected the body (absent: the body was not valid JSON). */
+      issues?: readonly StandardSchemaIssue[] | undefined;
+      cause: unknown;
+    }
   | { kind: 'circuit-open'; cause: unknown }
   | { kind: 'concurrency-limit'; cause: unknown }
   | { kind: 'unexpected'; cause: unknown };

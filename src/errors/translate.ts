@@ -50,6 +50,7 @@ export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): Upst
         ...init,
         upstreamStatus: failure.status,
         responseBody: failure.excerpt,
+        issues: failure.issues,
         cause: failure.cause,
       });
     case 'circuit-open':

@@ -7,6 +7,8 @@ import { UpstreamError } from './upstream-error.js';
  */
 export class UpstreamAbortedError extends UpstreamError {
   /** @inheritDoc */
+  declare readonly code: 'UPSTREAM_ABORTED';
+  /** @inheritDoc */
   static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_ABORTED', statusCode: 499, retryable: false };
 
   /** "call was cancelled by the caller". */

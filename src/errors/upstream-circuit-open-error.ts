@@ -7,6 +7,8 @@ import { UpstreamError } from './upstream-error.js';
  */
 export class UpstreamCircuitOpenError extends UpstreamError {
   /** @inheritDoc */
+  declare readonly code: 'UPSTREAM_CIRCUIT_OPEN';
+  /** @inheritDoc */
   static override readonly defaults: UpstreamErrorDefaults = {
     code: 'UPSTREAM_CIRCUIT_OPEN',
     statusCode: 503,

@@ -7,6 +7,8 @@ import { UpstreamError } from './upstream-error.js';
  */
 export class UpstreamConcurrencyLimitError extends UpstreamError {
   /** @inheritDoc */
+  declare readonly code: 'UPSTREAM_CONCURRENCY_LIMIT';
+  /** @inheritDoc */
   static override readonly defaults: UpstreamErrorDefaults = {
     code: 'UPSTREAM_CONCURRENCY_LIMIT',
     statusCode: 503,

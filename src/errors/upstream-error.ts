@@ -1,6 +1,7 @@
 import { redactBody, redactObject, redactText, redactUrl } from '../logging/redact.js';
 import { AppError } from './app-error.js';
 import type { ProblemDetails } from './problem-details.js';
+import type { StandardSchemaIssue } from './standard-schema.js';
 
 const UPSTREAM_BRAND = Symbol.for('resilient-http.UpstreamError');
 
@@ -50,18 +51,46 @@ export interface UpstreamErrorInit {
   budgetExhausted?: boolean | undefined;
   /** The timeout that fired, in milliseconds (timeouts only). */
   timeoutMs?: number | undefined;
-  /** Which timeout fired: one attempt's, or the whole call's (timeouts only). */
-  timeoutKind?: 'attempt' | 'total' | undefined;
+  /** Which timeout fired: one attempt's, the whole call's, or the request context's deadline (timeouts only). */
+  timeoutKind?: 'attempt' | 'total' | 'deadline' | undefined;
+  /** What a response schema rejected (schema rejections only); kept redacted and bounded. */
+  issues?: readonly StandardSchemaIssue[] | undefined;
   /** Overrides the class's description of what happened (the middle of the message). */
   detail?: string | undefined;
   /** The underlying error. */
   cause?: unknown;
 }
 
+/** The stable code of every upstream error class. */
+export type UpstreamErrorCode =
+  | 'UPSTREAM_ERROR'
+  | UpstreamHttpErrorCode
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_NETWORK_ERROR'
+  | 'UPSTREAM_CIRCUIT_OPEN'
+  | 'UPSTREAM_CONCURRENCY_LIMIT'
+  | 'UPSTREAM_INVALID_RESPONSE'
+  | 'UPSTREAM_ABORTED';
+
+/** The codes of `UpstreamHttpError` and its subclasses. */
+export type UpstreamHttpErrorCode =
+  | 'UPSTREAM_HTTP_ERROR'
+  | 'UPSTREAM_BAD_REQUEST'
+  | 'UPSTREAM_UNAUTHORIZED'
+  | 'UPSTREAM_FORBIDDEN'
+  | 'UPSTREAM_NOT_FOUND'
+  | 'UPSTREAM_CONFLICT'
+  | 'UPSTREAM_VALIDATION_FAILED'
+  | 'UPSTREAM_RATE_LIMITED'
+  | 'UPSTREAM_SERVER_ERROR'
+  | 'UPSTREAM_UNAVAILABLE';
+
 /** Class-level facts each upstream error class declares. */
 export interface UpstreamErrorDefaults {
   /** The error's stable code. */
   code: string;
+  /** The upstream status the class stands for (HTTP classes), used when `init.upstreamStatus` is absent. */
+  upstreamStatus?: number;
   /** The status this service should answer its own caller with. */
   statusCode: number;
   /** Whether this kind of failure is transient unless the client says otherwise. */
@@ -79,6 +108,8 @@ export interface UpstreamErrorDefaults {
  * upstream's status is `upstreamStatus`.
  */
 export class UpstreamError extends AppError {
+  /** The error's stable code: one of the upstream codes, narrowed to one literal by each subclass. */
+  declare readonly code: UpstreamErrorCode;
   /** The upstream's name. */
   readonly service: string;
   /** HTTP method. */
@@ -133,7 +164,7 @@ export class UpstreamError extends AppError {
     this.attempts = attempts;
     this.durationMs = durationMs;
     this.retryable = init.retryable ?? defaults.retryable;
-    this.upstreamStatus = init.upstreamStatus;
+    this.upstreamStatus = init.upstreamStatus ?? defaults.upstreamStatus;
     // Redacted structurally when it is JSON; an excerpt the client cut to size stays as it is.
     this.responseBody = init.responseBody === undefined ? undefined : redactBody(init.responseBody, Number.POSITIVE_INFINITY);
     // parseProblemDetails redacts already; a problem built by hand must not bypass it.

@@ -1,20 +1,48 @@
+import { describeIssue, toSchemaIssues } from './schema-issues.js';
+import type { SchemaIssue } from './standard-schema.js';
 import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
 import { UpstreamError } from './upstream-error.js';
 
 /**
  * The upstream answered with a body that does not match what it claimed
- * (JSON that does not parse). Code `UPSTREAM_INVALID_RESPONSE`, 502.
+ * (JSON that does not parse) or what the call's `schema` expects (then
+ * `issues` says why). Code `UPSTREAM_INVALID_RESPONSE`, 502. Never retried.
  */
 export class UpstreamInvalidResponseError extends UpstreamError {
+  /** @inheritDoc */
+  declare readonly code: 'UPSTREAM_INVALID_RESPONSE';
   /** @inheritDoc */
   static override readonly defaults: UpstreamErrorDefaults = {
     code: 'UPSTREAM_INVALID_RESPONSE',
     statusCode: 502,
     retryable: false,
   };
+  /**
+   * What the call's schema rejected, when it did: at most 20 issues, each a
+   * redacted message (at most 200 characters) and its path in the body.
+   * `undefined` for a body that is not valid JSON.
+   */
+  readonly issues: readonly SchemaIssue[] | undefined;
 
-  /** "answered 200 with a body that is not valid JSON". */
+  /** @param init - What is known about the failure; `issues` for a schema rejection. */
+  constructor(init: UpstreamErrorInit) {
+    super(init);
+    this.issues = init.issues === undefined ? undefined : toSchemaIssues(init.issues);
+  }
+
+  /** "answered 200 with a body that is not valid JSON", or "… its schema rejects (2 issues; first: id: Expected number)". */
   static override describe(init: UpstreamErrorInit): string {
-    return `answered ${init.upstreamStatus ?? ''} with a body that is not valid JSON`.replace('  ', ' ');
+    const answered = `answered ${init.upstreamStatus ?? ''}`.trimEnd();
+    if (init.issues === undefined) return `${answered} with a body that is not valid JSON`;
+    const issues = toSchemaIssues(init.issues);
+    const count = Array.isArray(init.issues) ? Math.max(init.issues.length, 1) : 1;
+    return `${answered} with a body its schema rejects (${count} issue${count === 1 ? '' : 's'}; first: ${describeIssue(issues[0]!)})`;
+  }
+
+  /** @inheritDoc */
+  override toJSON(): Record<string, unknown> {
+    const json = super.toJSON();
+    if (this.issues !== undefined) json.issues = this.issues;
+    return json;
   }
 }

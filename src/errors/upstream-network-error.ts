@@ -19,6 +19,8 @@ function hostPort(url: string | URL): string {
  */
 export class UpstreamNetworkError extends UpstreamError {
   /** @inheritDoc */
+  declare readonly code: 'UPSTREAM_NETWORK_ERROR';
+  /** @inheritDoc */
   static override readonly defaults: UpstreamErrorDefaults = {
     code: 'UPSTREAM_NETWORK_ERROR',
     statusCode: 502,

@@ -2,22 +2,25 @@ import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.
 import { UpstreamError } from './upstream-error.js';
 
 /**
- * An attempt, or the whole call, ran out of time. Code `UPSTREAM_TIMEOUT`, 504.
- * `timeoutKind` says which timeout fired and `timeoutMs` its length.
+ * An attempt, the whole call, or the request context's deadline ran out of
+ * time. Code `UPSTREAM_TIMEOUT`, 504. `timeoutKind` says which timeout fired
+ * and `timeoutMs` its length.
  */
 export class UpstreamTimeoutError extends UpstreamError {
   /** @inheritDoc */
+  declare readonly code: 'UPSTREAM_TIMEOUT';
+  /** @inheritDoc */
   static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_TIMEOUT', statusCode: 504, retryable: true };
-  /** Which timeout fired: one attempt's, or the whole call's. */
-  readonly timeoutKind: 'attempt' | 'total' | undefined;
-  /** The timeout that fired, in milliseconds. */
-  readonly timeoutMs: number | undefined;
+  /** Which timeout fired: one attempt's, the whole call's, or the request context's deadline. `total` when built without one. */
+  readonly timeoutKind: 'attempt' | 'total' | 'deadline';
+  /** The timeout that fired, in milliseconds; 0 when built without one. */
+  readonly timeoutMs: number;
 
   /** @param init - What is known about the failure. */
   constructor(init: UpstreamErrorInit) {
     super(init);
-    this.timeoutKind = init.timeoutKind;
-    this.timeoutMs = init.timeoutMs;
+    this.timeoutKind = init.timeoutKind ?? 'total';
+    this.timeoutMs = init.timeoutMs ?? 0;
   }
 
   /** "did not answer within 100 ms (attempt timeout)". */

@@ -15,6 +15,8 @@ export interface CallError extends Error {
   readonly upstreamStatus?: number | undefined;
   /** The system error code of a network failure, e.g. `ECONNREFUSED`. */
   readonly systemCode?: string | undefined;
+  /** What the call's schema rejected (redacted, bounded), for a schema rejection. */
+  readonly issues?: readonly { readonly message: string; readonly path: readonly (string | number)[] }[] | undefined;
   /** A safe, loggable object. */
   toJSON(): Record<string, unknown>;
 }
@@ -44,6 +46,8 @@ export interface RequestEndEvent extends CallEventBase {
   durationMs: number;
   /** The error the call rejected with; absent on success. */
   error: CallError | undefined;
+  /** True when the call failed with a status it named in `expectedStatus` (a normal answer for it). */
+  expected: boolean;
 }
 
 /** A retry is about to wait. Channel `resilient-http:retry`. */

@@ -1,7 +1,9 @@
 import type { Level, Logger } from 'pino';
 
 import { getRequestContext } from '../context/request-context.js';
-import type { CallError, ClientEventMap, ClientEventName, EventSubscriber } from '../events/events.js';
+import type { CallError, ClientEventMap, ClientEventName, EventSubscriber, RequestEndEvent } from '../events/events.js';
+import { chooseLogger } from './default-logger.js';
+import { RejectionSummary } from './rejection-summary.js';
 
 /** How one event becomes a line: the lowest level it can log at (what `wants()` asks), and its level and `msg`. */
 interface LineRule<E> {
@@ -17,6 +19,7 @@ const LINES: { readonly [K in ClientEventName]: LineRule<ClientEventMap[K]> } = 
     line: (event) => {
       const error = event.error;
       if (error === undefined) return ['debug', 'upstream_response'];
+      if (event.expected) return ['debug', 'upstream_request_failed'];
       const quiet = error.code === 'UPSTREAM_ABORTED' ||
         (error.upstreamStatus !== undefined && error.upstreamStatus < 500 && error.upstreamStatus !== 429);
       return [quiet ? 'warn' : 'error', 'upstream_request_failed'];
@@ -33,24 +36,38 @@ const LINES: { readonly [K in ClientEventName]: LineRule<ClientEventMap[K]> } = 
 };
 
 /**
- * The pino adapter: one subscriber that turns a client's events into log
+ * The pino adapter: one subscriber per client that turns its events into log
  * lines (`msg` is the event name). A logger in the request context wins over
- * the client's. A logger that already binds a `requestId` keeps it (it is not
- * written twice); when the call's ID differs (`options.requestId`), the line
- * also carries the call's as `callRequestId`.
+ * the client's (unless it is only the package's default). A logger that
+ * already binds a `requestId` keeps it (it is not written twice); when the
+ * call's ID differs (`options.requestId`), the line also carries the call's
+ * as `callRequestId`. An open circuit's instant rejections are summarised
+ * (see {@link RejectionSummary}); the events themselves still reach the
+ * diagnostics channels, every one.
+ *
+ * @param clientLogger - The client's logger.
+ * @param now - The clock of the rejection summary's windows, in ms.
  */
-export function createLogSubscriber(clientLogger: Logger): EventSubscriber {
-  const pick = (): Logger => getRequestContext()?.logger ?? clientLogger;
+export function createLogSubscriber(clientLogger: Logger, now: () => number = () => performance.now()): EventSubscriber {
+  const pick = (): Logger => chooseLogger(getRequestContext()?.logger, clientLogger);
+  const rejections = new RejectionSummary(now);
   return {
     wants(name) {
       // Failures are emitted whether or not this says yes (their level is known only from the event); this gates the rest.
       return pick().isLevelEnabled(LINES[name].lowest);
     },
     receive(name, event) {
+      if (name === 'request:end' && rejections.absorbs(event as RequestEndEvent)) return;
       const [level, msg] = (LINES[name] as LineRule<typeof event>).line(event);
       const logger = pick();
       if (!logger.isLevelEnabled(level)) return;
       const fields: Record<string, unknown> = { ...event };
+      if (name === 'request:end') {
+        delete fields.expected;
+        if ((event as RequestEndEvent).expected) fields.expected = true;
+      }
+      const suppressed = rejections.takeSuppressed();
+      if (suppressed > 0) fields.suppressed = suppressed;
       // pino writes a key twice when a bound key is logged again: ask the logger what it binds.
       const bound = boundRequestId(logger);
       if (bound !== undefined) {
@@ -63,7 +80,7 @@ export function createLogSubscriber(clientLogger: Logger): EventSubscriber {
         delete fields.error;
         if (error !== undefined) {
           fields.code = error.code;
-          fields.error = { name: error.name, message: error.message, systemCode: error.systemCode };
+          fields.error = { name: error.name, message: error.message, systemCode: error.systemCode, issues: error.issues };
         }
       }
       logger[level](fields, msg);

@@ -12,6 +12,8 @@ export interface OutgoingRequest extends AttemptRequest {
   /** May be hedged: GET/HEAD or an idempotency key, and a replayable body. */
   readonly hedgeable: boolean;
   readonly signal: AbortSignal | undefined;
+  /** Statuses that are a normal answer for this call (`expectedStatus`): logged at debug when they fail it. */
+  readonly expectedStatus?: ReadonlySet<number> | undefined;
   /** `performance.now()` when the call started (its duration counts from here; the deadline from admission). */
   readonly startedAt: number;
 }

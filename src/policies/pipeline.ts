@@ -87,7 +87,7 @@ export class Pipeline {
     if (outcome.result.ok) {
       if (this.#sink.wants('request:end')) {
         const response = outcome.result.response;
-        this.#sink.emit('request:end', { ...call.base(), status: response.status, attempts: outcome.sent, durationMs, error: undefined });
+        this.#sink.emit('request:end', { ...call.base(), status: response.status, attempts: outcome.sent, durationMs, error: undefined, expected: false });
       }
       return outcome.result.response;
     }
@@ -102,12 +102,14 @@ export class Pipeline {
       retryable: isTransient(failure, request.retry),
       budgetExhausted: outcome.budgetExhausted,
     });
+    const status = failure.kind === 'status' ? failure.status : undefined;
     this.#sink.emit('request:end', {
       ...call.base(),
-      status: failure.kind === 'status' ? failure.status : undefined,
+      status,
       attempts: outcome.sent,
       durationMs,
       error,
+      expected: status !== undefined && request.expectedStatus?.has(status) === true,
     });
     throw error;
   }

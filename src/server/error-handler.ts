@@ -3,17 +3,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
 import { getRequestContext } from '../context/request-context.js';
-import { getDefaultLogger } from '../logging/default-logger.js';
+import { chooseLogger, getDefaultLogger } from '../logging/default-logger.js';
 import { boundRequestId } from '../logging/log-adapter.js';
 import { redactText, redactUrl } from '../logging/redact.js';
 import { isAppError } from '../errors/app-error.js';
+import { isUpstreamError } from '../errors/upstream-error.js';
 import { toErrorResponse } from './to-error-response.js';
 import type { ErrorResponseOptions } from './to-error-response.js';
 
 /** Options of {@link errorHandler}. */
 export interface ErrorHandlerOptions extends Omit<ErrorResponseOptions, 'requestId'> {
   /**
-   * Where failures are logged; `false` logs nothing. A logger in the request context wins.
+   * Where failures are logged; `false` logs nothing. A logger in the request context wins, unless it is
+   * only the package's default one (`requestContext()` given no logger).
    * @default the package's default pino logger
    */
   logger?: Logger | false;
@@ -27,7 +29,10 @@ export type ErrorMiddleware = (error: unknown, req: IncomingMessage, res: Server
  * {@link toErrorResponse}. Unknown errors are logged at `error` with their
  * (redacted) stack and answered with the generic 500 body; application errors
  * are logged at `warn` (5xx) or `info` and answered with their code and
- * message. Every line and body carries the request ID.
+ * message. An `UpstreamError` was logged in detail by the client that raised
+ * it: here it gets only a short `debug` summary (inbound method and path,
+ * code, status, request ID, the public message) — no stack, cause or body.
+ * Every line and body carries the request ID.
  *
  * @example
  * ```ts
@@ -45,7 +50,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorMiddleware
     }
     const { status, headers, body } = toErrorResponse(error, responseOptions);
     const context = getRequestContext();
-    const logger = configured === false ? undefined : (context?.logger ?? configured ?? getDefaultLogger());
+    const logger = configured === false ? undefined : chooseLogger(context?.logger, configured ?? getDefaultLogger());
     if (logger !== undefined) {
       const fields = {
         // A request-context logger already binds the ID; writing it again would duplicate the key.
@@ -54,10 +59,13 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorMiddleware
         url: redactUrl(`http://localhost${req.url ?? '/'}`).replace('http://localhost', ''),
         status,
       };
-      if (isAppError(error)) {
-        logger[status >= 500 ? 'warn' : 'info']({ ...fields, err: loggable(error.toJSON()) }, 'request_failed');
+      // Under `error`, not pino's `err`: its serializer writes `"stack":""` for an object without one.
+      if (isUpstreamError(error)) {
+        logger.debug({ ...fields, code: error.code, message: error.publicMessage }, 'request_failed');
+      } else if (isAppError(error)) {
+        logger[status >= 500 ? 'warn' : 'info']({ ...fields, error: error.toJSON() }, 'request_failed');
       } else {
-        logger.error({ ...fields, err: loggable(safeUnknownError(error)) }, 'request_failed_unexpectedly');
+        logger.error({ ...fields, error: safeUnknownError(error) }, 'request_failed_unexpectedly');
       }
     }
     res.statusCode = status;
@@ -66,18 +74,10 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorMiddleware
   };
 }
 
+/** An unknown error's class, redacted message and redacted stack — the stack only when it has one. */
 function safeUnknownError(error: unknown): Record<string, unknown> {
-  const name = error instanceof Error ? error.name : typeof error;
-  return error instanceof Error
-    ? { type: name, name, message: redactText(error.message), stack: redactText(error.stack ?? '') }
-    : { type: name, name, message: redactText(String(error)) };
-}
-
-/**
- * The `err` field of a line. Without a prototype, because pino's err
- * serializer sets `type` to the constructor's name (`"Object"` for a plain
- * object) and falls back to `name` only when there is no constructor.
- */
-function loggable(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.assign(Object.create(null) as Record<string, unknown>, fields);
+  if (!(error instanceof Error)) return { type: typeof error, name: typeof error, message: redactText(String(error)) };
+  const fields: Record<string, unknown> = { type: error.name, name: error.name, message: redactText(error.message) };
+  if (typeof error.stack === 'string' && error.stack !== '') fields.stack = redactText(error.stack);
+  return fields;
 }

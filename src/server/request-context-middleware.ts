@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Logger } from 'pino';
 
-import { getDefaultLogger } from '../logging/default-logger.js';
+import { defaultLoggerChild } from '../logging/default-logger.js';
 import { withRequestContext } from '../context/request-context.js';
 import { generateRequestId, isSafeRequestId } from '../context/request-id.js';
 
@@ -14,8 +14,9 @@ export interface RequestContextMiddlewareOptions {
    */
   header?: string;
   /**
-   * Logger to bind to each request (as a child with `requestId`); `false` binds none.
-   * @default the package's default pino logger
+   * Logger to bind to each request (as a child with `requestId`); `false` binds none. Pass the service's
+   * logger here and to `errorHandler()` (and, if you like, to clients): every line then goes through it.
+   * @default the package's default pino logger (which a client's or `errorHandler()`'s own logger overrides)
    */
   logger?: Logger | false;
   /**
@@ -51,7 +52,7 @@ export function requestContext(options: RequestContextMiddlewareOptions = {}): R
     const candidate = Array.isArray(inbound) ? inbound[0] : inbound;
     const requestId = isSafeRequestId(candidate) ? candidate : generateId();
     if (!res.headersSent) res.setHeader(header, requestId);
-    const root = baseLogger === false ? undefined : (baseLogger ?? getDefaultLogger());
-    withRequestContext({ requestId, logger: root?.child({ requestId }) }, next);
+    const logger = baseLogger === false ? undefined : baseLogger === undefined ? defaultLoggerChild({ requestId }) : baseLogger.child({ requestId });
+    withRequestContext({ requestId, logger }, next);
   };
 }

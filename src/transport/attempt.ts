@@ -1,12 +1,14 @@
 import ky from 'ky';
 import type { KyInstance } from 'ky';
 
+import type { StandardSchemaV1 } from '../errors/standard-schema.js';
 import { redactBody } from '../logging/redact.js';
 import type { AttemptResult } from './attempt-result.js';
 import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './network-error.js';
 import { BODY_EXCERPT_LIMIT, readFailedBody } from './response-body.js';
 import { parseRetryAfter } from './retry-after.js';
+import { validateBody } from './validate-body.js';
 
 const JSON_TYPE = /^(?:application|text)\/(?:[\w.-]+\+)?json\b/i;
 const NO_BODY_STATUS = new Set([204, 205, 304]);
@@ -22,6 +24,8 @@ export interface AttemptRequest {
   readonly body: RequestInit['body'] | undefined;
   /** The call's timeouts, reported on a timeout failure. */
   readonly timeout: AttemptLimits;
+  /** Validates a successful answer's parsed body (see {@link validateBody}). */
+  readonly schema?: StandardSchemaV1 | undefined;
 }
 
 /**
@@ -101,7 +105,7 @@ async function readAnswer(response: Response, request: AttemptRequest, signal: A
 
   if (request.method === 'HEAD' || NO_BODY_STATUS.has(response.status)) {
     await response.body?.cancel().catch(() => undefined);
-    return { ok: true, response: { status: response.status, headers: response.headers, data: undefined } };
+    return answered(response, request, signal, undefined, '');
   }
   let text: string;
   try {
@@ -109,16 +113,35 @@ async function readAnswer(response: Response, request: AttemptRequest, signal: A
   } catch (error) {
     return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
   }
-  if (text === '') return { ok: true, response: { status: response.status, headers: response.headers, data: undefined } };
-  if (!JSON_TYPE.test(response.headers.get('content-type') ?? '')) {
-    return { ok: true, response: { status: response.status, headers: response.headers, data: text } };
-  }
+  if (text === '') return answered(response, request, signal, undefined, text);
+  if (!JSON_TYPE.test(response.headers.get('content-type') ?? '')) return answered(response, request, signal, text, text);
+  let data: unknown;
   try {
-    return { ok: true, response: { status: response.status, headers: response.headers, data: JSON.parse(text) as unknown } };
+    data = JSON.parse(text) as unknown;
   } catch (error) {
     return {
       ok: false,
       failure: { kind: 'invalid-response', status: response.status, excerpt: redactBody(text, BODY_EXCERPT_LIMIT), cause: error },
     };
   }
+  return answered(response, request, signal, data, text);
+}
+
+/** A successful answer, its body validated by the call's schema when there is one. */
+async function answered(response: Response, request: AttemptRequest, signal: AbortSignal, data: unknown, text: string): Promise<AttemptResult> {
+  const answer = { status: response.status, headers: response.headers, data };
+  if (request.schema === undefined) return { ok: true, response: answer };
+  const verdict = await validateBody(request.schema, data, signal);
+  if (verdict.ok) return { ok: true, response: { ...answer, data: verdict.value } };
+  if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request.timeout) };
+  return {
+    ok: false,
+    failure: {
+      kind: 'invalid-response',
+      status: response.status,
+      excerpt: text === '' ? undefined : redactBody(text, BODY_EXCERPT_LIMIT),
+      issues: verdict.issues,
+      cause: verdict.cause,
+    },
+  };
 }

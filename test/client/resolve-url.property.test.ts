@@ -52,4 +52,49 @@ describe('property: no generated path or param escapes the base URL', () => {
       { seed: 8, numRuns: 2_000 },
     );
   });
+
+  it('accepts a generated absolute URL only when it has the base origin and lies under the base path', () => {
+    const origin = fc.constantFrom('https://billing.test', 'http://billing.test', 'https://billing.test:8443', 'https://evil.test', 'https://billing.test.evil.test', 'https://user:pw@billing.test', 'HTTPS://BILLING.TEST');
+    const prefix = fc.constantFrom('/api/v1/', '/api/v1', '/api/', '/api/v10/', '/', '/api/v1/../', '/api/v1/%2e%2e/', '/API/v1/');
+    const query = fc.constantFrom('', '?page=2', '?page=2&token=t', '#frag');
+    fc.assert(
+      fc.property(origin, prefix, path, query, (host, start, rest, tail) => {
+        const generated = `${host}${start}${rest}${tail}`;
+        const url = resolved(() => resolveUrl(BASE, generated, undefined, undefined));
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(generated);
+        } catch {
+          parsed = undefined;
+        }
+        const inside = parsed !== undefined && parsed.origin === BASE.origin && parsed.username === '' && parsed.password === '' &&
+          parsed.pathname.startsWith(BASE.pathname);
+        if (url === 'refused') {
+          expect(inside).toBe(false);
+          return;
+        }
+        expect(inside).toBe(true);
+        expect(url.origin).toBe(BASE.origin);
+        expect(url.pathname.startsWith(BASE.pathname)).toBe(true);
+        expect(url.username + url.password).toBe('');
+      }),
+      { seed: 9, numRuns: 2_000 },
+    );
+  });
+
+  it('adds searchParams to a generated absolute URL\'s own query, replacing the names it sets', () => {
+    const name = fc.constantFrom('page', 'limit', 'q', 'tag');
+    const value = fc.stringMatching(/^[a-z0-9]{0,4}$/);
+    const pairs = fc.array(fc.tuple(name, value), { maxLength: 4 });
+    fc.assert(
+      fc.property(pairs, pairs, (own, extra) => {
+        const link = `${BASE.href}items?${new URLSearchParams(own).toString()}`;
+        const url = resolveUrl(BASE, link, undefined, extra);
+        const replaced = new Set(extra.map(([key]) => key));
+        const expected = [...own.filter(([key]) => !replaced.has(key)), ...extra];
+        expect([...url.searchParams]).toEqual(expected);
+      }),
+      { seed: 10, numRuns: 1_000 },
+    );
+  });
 });

@@ -132,8 +132,9 @@ describe('orders service (examples/service.ts)', () => {
 
     expect(logs.named('upstream_retry')).toHaveLength(2);
     expect(logs.named('upstream_request_failed')).toEqual([expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', service: 'billing' })]);
-    expect(logs.named('request_failed')).toEqual([expect.objectContaining({ status: 503, url: '/orders/o-1' })]);
-    expect(logs.lines.length).toBeGreaterThanOrEqual(4);
+    // One failure, one detailed line: errorHandler's summary of an UpstreamError is at debug, below this logger's level.
+    expect(logs.named('request_failed')).toEqual([]);
+    expect(logs.lines.length).toBeGreaterThanOrEqual(3);
     expect(logs.lines.every((line) => line.requestId === 'orders-test-9')).toBe(true);
   });
 });

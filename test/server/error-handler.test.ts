@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { NotFoundError, UpstreamTimeoutError, errorHandler, requestContext } from 'resilient-http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { LEVEL } from '../support/pino-capture.js';
 import { listen } from '../support/real-server.js';
 import type { RunningServer } from '../support/real-server.js';
 
@@ -103,7 +104,8 @@ describe('errorHandler behind a node:http server', () => {
     expect(response.body).toEqual({ error: { code: 'NOT_FOUND', message: "User with id '42' not found", requestId } });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 30, msg: 'request_failed', requestId, method: 'GET', url: '/ctx/users/42', status: 404 });
-    expect(lines[0]?.err).toMatchObject({ type: 'NotFoundError', name: 'NotFoundError', code: 'NOT_FOUND' });
+    expect(lines[0]?.error).toMatchObject({ name: 'NotFoundError', code: 'NOT_FOUND', message: "User with id '42' not found" });
+    expect(raw[0]).not.toContain('"stack"');
   });
 
   it('answers an unknown error with the generic 500 and logs its redacted stack', async () => {
@@ -116,7 +118,7 @@ describe('errorHandler behind a node:http server', () => {
     expect(lines).toHaveLength(1);
     const line = lines[0]!;
     expect(line).toMatchObject({ level: 50, msg: 'request_failed_unexpectedly', status: 500, url: '/ctx/boom?token=[REDACTED]&page=2' });
-    const err = line.err as { type: string; message: string; stack: string };
+    const err = line.error as { type: string; message: string; stack: string };
     expect(err.type).toBe('Error');
     expect(err.message).toBe('db password=[REDACTED]');
     expect(err.stack).toMatch(/^Error: db password=\[REDACTED\]\n\s+at /);
@@ -129,7 +131,7 @@ describe('errorHandler behind a node:http server', () => {
     const response = await get('/ctx/type-error');
     expect(response.status).toBe(500);
     expect(response.text).not.toContain('Cannot read');
-    expect(lines[0]?.err).toMatchObject({ type: 'TypeError', message: expect.stringContaining('api_key=[REDACTED]') });
+    expect(lines[0]?.error).toMatchObject({ type: 'TypeError', message: expect.stringContaining('api_key=[REDACTED]') });
     expect(raw.join('')).not.toContain('k-123');
   });
 
@@ -145,8 +147,20 @@ describe('errorHandler behind a node:http server', () => {
     });
     expect(response.text).not.toContain('billing.internal');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 40, msg: 'request_failed', status: 504 });
-    expect(lines[0]?.err).toMatchObject({ name: 'UpstreamTimeoutError', code: 'UPSTREAM_TIMEOUT', timeoutMs: 50 });
+    // The client that raised it logged the detail: here only a short debug summary, no stack, cause or body.
+    expect(lines[0]).toEqual({
+      level: LEVEL.debug,
+      time: expect.any(Number) as number,
+      pid: expect.any(Number) as number,
+      hostname: expect.any(String) as string,
+      requestId: response.headers.get('x-request-id'),
+      msg: 'request_failed',
+      method: 'GET',
+      url: '/ctx/upstream',
+      status: 504,
+      code: 'UPSTREAM_TIMEOUT',
+      message: 'The upstream service "billing" did not answer in time',
+    });
     expect(raw.join('')).not.toContain('tok-1');
   });
 

@@ -1,5 +1,13 @@
 export { createClient } from './client/create-client.js';
-export type { Client, ClientOptions, ClientResponse, RequestOptions, SearchParamsInit } from './client/types.js';
+export type { Client, ClientOptions, ClientResponse, RequestOptions, SchemaRequestOptions, SearchParamsInit } from './client/types.js';
+export type {
+  InferSchemaOutput,
+  SchemaIssue,
+  StandardSchemaIssue,
+  StandardSchemaProps,
+  StandardSchemaResult,
+  StandardSchemaV1,
+} from './errors/standard-schema.js';
 export type { BulkheadOptions } from './policies/bulkhead.js';
 export type { CircuitBreakerOptions, CircuitStateName, SamplingBreakerOptions } from './policies/circuit-breaker.js';
 export type { TimeoutOptions } from './policies/deadline.js';
@@ -11,7 +19,7 @@ export { AppError, isAppError } from './errors/app-error.js';
 export type { AppErrorOptions } from './errors/app-error.js';
 export { ConflictError, NotFoundError, ValidationError } from './errors/domain-errors.js';
 export { MAX_RETRY_AFTER_MS, UpstreamError, isUpstreamError } from './errors/upstream-error.js';
-export type { UpstreamErrorDefaults, UpstreamErrorInit } from './errors/upstream-error.js';
+export type { UpstreamErrorCode, UpstreamErrorDefaults, UpstreamErrorInit, UpstreamHttpErrorCode } from './errors/upstream-error.js';
 export {
   UpstreamBadRequestError,
   UpstreamConflictError,

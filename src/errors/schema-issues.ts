@@ -24,7 +24,7 @@ export function toSchemaIssues(issues: unknown): SchemaIssue[] {
 function toPath(path: unknown): (string | number)[] {
   if (!Array.isArray(path)) return [];
   return (path as unknown[]).slice(0, MAX_PATH_LENGTH).map((segment) => {
-    const key = typeof segment === 'object' && segment !== null && 'key' in segment ? (segment as { key: unknown }).key : segment;
+    const key = typeof segment === 'object' && segment !== null && 'key' in segment ? segment.key : segment;
     if (typeof key === 'number' && Number.isInteger(key)) return key;
     return redactText(typeof key === 'symbol' ? (key.description ?? 'symbol') : String(key)).slice(0, MAX_MESSAGE_LENGTH);
   });

@@ -28,7 +28,7 @@ export interface StandardSchemaProps<Input = unknown, Output = Input> {
   /** Validates a value, synchronously or not. */
   readonly validate: (
     value: unknown,
-    options?: { readonly libraryOptions?: Record<string, unknown> | undefined } | undefined,
+    options?: { readonly libraryOptions?: Record<string, unknown> | undefined },
   ) => StandardSchemaResult<Output> | Promise<StandardSchemaResult<Output>>;
   /** Carries the input and output types; never present at runtime. */
   readonly types?: { readonly input: Input; readonly output: Output } | undefined;

@@ -34,9 +34,9 @@ export class UpstreamInvalidResponseError extends UpstreamError {
   static override describe(init: UpstreamErrorInit): string {
     const answered = `answered ${init.upstreamStatus ?? ''}`.trimEnd();
     if (init.issues === undefined) return `${answered} with a body that is not valid JSON`;
-    const issues = toSchemaIssues(init.issues);
+    const [first] = toSchemaIssues(init.issues);
     const count = Array.isArray(init.issues) ? Math.max(init.issues.length, 1) : 1;
-    return `${answered} with a body its schema rejects (${count} issue${count === 1 ? '' : 's'}; first: ${describeIssue(issues[0]!)})`;
+    return `${answered} with a body its schema rejects (${count} issue${count === 1 ? '' : 's'}; first: ${first === undefined ? 'invalid' : describeIssue(first)})`;
   }
 
   /** @inheritDoc */

@@ -12,28 +12,36 @@ export type BodyVerdict =
  * signal aborts (the caller then reads the signal).
  */
 export async function validateBody(schema: StandardSchemaV1, data: unknown, signal: AbortSignal): Promise<BodyVerdict> {
-  let result: StandardSchemaResult<unknown>;
+  let settled: Settled<StandardSchemaResult<unknown>>;
   try {
     const pending = schema['~standard'].validate(data);
-    result = pending instanceof Promise ? await untilAborted(pending, signal) : pending;
+    settled = pending instanceof Promise ? await untilAborted(pending, signal) : { ok: true, value: pending };
   } catch (error) {
+    settled = { ok: false, error };
+  }
+  if (!settled.ok) {
+    const error = settled.error;
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, issues: [{ message: `the schema threw: ${message}` }], cause: error };
   }
+  const result = settled.value;
   // The standard: a falsy `issues` means success.
   if (typeof result !== 'object' || result === null) return { ok: false, issues: [{ message: 'the schema returned no result' }], cause: undefined };
   if (result.issues) return { ok: false, issues: result.issues, cause: undefined };
   return { ok: true, value: result.value };
 }
 
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => { reject(signal.reason as Error); };
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** How `promise` settled, or the signal's reason once it aborts first. Never rejects. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<Settled<T>> {
+  if (signal.aborted) return Promise.resolve({ ok: false, error: signal.reason as unknown });
+  return new Promise<Settled<T>>((resolve) => {
+    const onAbort = (): void => { resolve({ ok: false, error: signal.reason as unknown }); };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error as Error); },
+      (value) => { signal.removeEventListener('abort', onAbort); resolve({ ok: true, value }); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); resolve({ ok: false, error }); },
     );
   });
 }

@@ -1,4 +1,4 @@
-import { UpstreamInvalidResponseError, createClient } from 'resilient-http';
+import { UpstreamInvalidResponseError, UpstreamTimeoutError, createClient } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
 import { mockUpstream } from 'resilient-http/testing';
 import * as v from 'valibot';
@@ -7,13 +7,20 @@ import { z } from 'zod';
 
 import { server, useMsw } from '../../mocks/server.js';
 import { capturePino } from '../support/pino-capture.js';
-import { rejectionOf, upstreamFailure } from '../support/rejection.js';
+import { rejectionOf } from '../support/rejection.js';
 
 useMsw();
 const billing = mockUpstream('https://billing.test/');
 afterEach(() => {
   billing.reset();
 });
+
+/** The UpstreamInvalidResponseError a call rejected with; fails the test for anything else. */
+async function invalidResponse(call: Promise<unknown>): Promise<UpstreamInvalidResponseError> {
+  const error = await rejectionOf(call);
+  if (!(error instanceof UpstreamInvalidResponseError)) throw new Error(`expected UpstreamInvalidResponseError, got ${String(error)}`);
+  return error;
+}
 
 function client(extra: ClientOptions = {}) {
   return createClient('https://billing.test/', { name: 'billing', logger: false, retry: { initialDelay: 1 }, ...extra });
@@ -38,9 +45,7 @@ describe.each([
 
   it('rejects a body the schema refuses with UpstreamInvalidResponseError and its issues, never retried', async () => {
     server.use(billing.always('get', 'invoices/7', { json: BAD }));
-    const error = await upstreamFailure(client().get('invoices/7', { schema }));
-    expect(error).toBeInstanceOf(UpstreamInvalidResponseError);
-    const invalid = error as UpstreamInvalidResponseError;
+    const invalid = await invalidResponse(client().get('invoices/7', { schema }));
     expect(invalid).toMatchObject({ code: 'UPSTREAM_INVALID_RESPONSE', statusCode: 502, upstreamStatus: 200, retryable: false, attempts: 1 });
     expect(invalid.issues?.map((issue) => issue.path)).toEqual([['id'], ['total']]);
     expect(invalid.issues?.every((issue) => typeof issue.message === 'string' && issue.message.length > 0)).toBe(true);
@@ -66,11 +71,18 @@ describe('schema: any Standard Schema v1 validator', () => {
     await expect(client().get('invoices/7', { schema })).resolves.toEqual({ id: 'inv-7' });
   });
 
+  it('gives up on an async validator that never settles when the attempt times out', async () => {
+    server.use(billing.always('get', 'invoices/7', { json: GOOD }));
+    const hanging = { '~standard': { version: 1 as const, vendor: 'test', validate: () => new Promise<never>(() => undefined) } };
+    const error = await rejectionOf(client({ retry: false }).get('invoices/7', { schema: hanging, timeout: { attempt: 100 } }));
+    expect(error).toBeInstanceOf(UpstreamTimeoutError);
+    expect(error).toMatchObject({ timeoutKind: 'attempt', timeoutMs: 100 });
+  });
+
   it('validates the text of a non-JSON body and the undefined of an empty one', async () => {
     server.use(billing.always('get', 'text', { text: 'hello' }), billing.always('get', 'empty', { status: 204 }));
     await expect(client().get('text', { schema: z.string() })).resolves.toBe('hello');
-    const error = await upstreamFailure(client().get('empty', { schema: z.object({}) }));
-    expect(error).toBeInstanceOf(UpstreamInvalidResponseError);
+    await invalidResponse(client().get('empty', { schema: z.object({}) }));
   });
 
   it('turns a validator that throws into UpstreamInvalidResponseError, never a raw error', async () => {
@@ -84,16 +96,15 @@ describe('schema: any Standard Schema v1 validator', () => {
         },
       },
     };
-    const error = await upstreamFailure(client().get('invoices/7', { schema: throwing }));
-    expect(error).toBeInstanceOf(UpstreamInvalidResponseError);
-    expect((error as UpstreamInvalidResponseError).issues).toEqual([{ message: 'the schema threw: validator bug with token=[REDACTED]', path: [] }]);
+    const error = await invalidResponse(client().get('invoices/7', { schema: throwing }));
+    expect(error.issues).toEqual([{ message: 'the schema threw: validator bug with token=[REDACTED]', path: [] }]);
     expect(billing.calls).toHaveLength(1);
   });
 
   it('keeps at most 20 issues, each message redacted and bounded', async () => {
     server.use(billing.always('get', 'items', { json: Array.from({ length: 50 }, (_, i) => i) }));
-    const error = await upstreamFailure(client().get('items', { schema: z.array(z.string()) }));
-    const issues = (error as UpstreamInvalidResponseError).issues ?? [];
+    const error = await invalidResponse(client().get('items', { schema: z.array(z.string()) }));
+    const issues = error.issues ?? [];
     expect(issues).toHaveLength(20);
     expect(issues[3]?.path).toEqual([3]);
     expect(error.message).toContain('(50 issues; first: 0: ');

@@ -15,7 +15,10 @@ import {
 } from './upstream-http-errors.js';
 
 /** The constructor of an {@link UpstreamHttpError} subclass, with its class defaults (code, statusCode, retryability). */
-export type UpstreamHttpErrorClass = (new (init: UpstreamErrorInit) => UpstreamHttpError) & { readonly defaults: UpstreamErrorDefaults };
+export type UpstreamHttpErrorClass = (new (init: UpstreamErrorInit) => UpstreamHttpError) & {
+  /** The class's code, statusCode and retryability. */
+  readonly defaults: UpstreamErrorDefaults;
+};
 
 const BY_STATUS: ReadonlyMap<number, UpstreamHttpErrorClass> = new Map<number, UpstreamHttpErrorClass>([
   [400, UpstreamBadRequestError],

@@ -127,6 +127,31 @@ describe('instrumentOpenTelemetry: traces', () => {
     expect(attemptSpans()[0]?.parentSpanContext?.spanId).toBe(call?.spanContext().spanId);
   });
 
+  it('parents a call queued by the bulkhead under its own call span, not the one that freed its slot', async () => {
+    upstream.handle((_request, response) => {
+      answerLater(response, 50, {});
+    });
+    const queued = client({ bulkhead: { limit: 1, queue: 1 } });
+    const tracer = trace.getTracer('test');
+    // Each call is made under a handler span of its own; the second waits in the queue until the first frees its slot.
+    const handle = (path: string) =>
+      tracer.startActiveSpan(`handle ${path}`, async (span) => {
+        await queued.get(path);
+        span.end();
+      });
+    await Promise.all([handle('first'), handle('second')]);
+
+    const attempts = attemptSpans();
+    expect(attempts).toHaveLength(2);
+    for (const path of ['first', 'second']) {
+      const handler = sdk.spans().find((span) => span.name === `handle ${path}`);
+      const call = callSpans().find((span) => span.parentSpanContext?.spanId === handler?.spanContext().spanId);
+      const attempt = attempts.find((span) => span.attributes['url.path'] === `/${path}`);
+      expect(attempt?.parentSpanContext?.spanId).toBe(call?.spanContext().spanId);
+      expect(attempt?.spanContext().traceId).toBe(handler?.spanContext().traceId);
+    }
+  });
+
   it('still makes the call spans without instrumentation-undici', async () => {
     upstream.handle((_request, response) => {
       answerJson(response, {});

@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Context, Tracer } from '@opentelemetry/api';
 
 import { errorCodeOf } from '../errors/failure-code.js';
+import { UpstreamError, isUpstreamError } from '../errors/upstream-error.js';
 import type { Call } from '../policies/call.js';
 import type { CallInstrumentation } from '../policies/instrumentation.js';
 import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
@@ -15,10 +16,9 @@ interface CallScope {
   sent: number;
 }
 
-/** What `instanceof` cannot tell across realms: the code of the error a call rejected with. */
+/** The code of the error a call rejected with (always an `UpstreamError`: the pipeline turns even its own defects into one). */
 function codeOf(error: unknown): string {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : 'UPSTREAM_ERROR';
+  return isUpstreamError(error) ? error.code : UpstreamError.defaults.code;
 }
 
 /**

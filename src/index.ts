@@ -4,8 +4,10 @@ export type {
   InferSchemaOutput,
   SchemaIssue,
   StandardSchemaIssue,
+  StandardSchemaPathSegment,
   StandardSchemaProps,
   StandardSchemaResult,
+  StandardSchemaTypes,
   StandardSchemaV1,
 } from './errors/standard-schema.js';
 export type { BulkheadOptions } from './policies/bulkhead.js';
@@ -57,6 +59,7 @@ export { CHANNELS } from './events/events.js';
 export type {
   BudgetExhaustedEvent,
   CallError,
+  CallErrorIssue,
   CallEventBase,
   CircuitEvent,
   ClientEventMap,

@@ -107,7 +107,10 @@ export interface RequestOptions {
 }
 
 /** {@link RequestOptions} with a `schema`: the call resolves to the schema's output. */
-export type SchemaRequestOptions<S extends StandardSchemaV1> = RequestOptions & { schema: S };
+export interface SchemaRequestOptions<S extends StandardSchemaV1> extends RequestOptions {
+  /** The validator the body must pass; the call resolves to its output. */
+  schema: S;
+}
 
 /** A full response, for when status or headers matter. */
 export interface ClientResponse<T> {

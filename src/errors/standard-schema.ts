@@ -11,13 +11,27 @@ export interface StandardSchemaIssue {
   /** The validator's message. */
   readonly message: string;
   /** Where in the value: keys, or segments carrying a `key`. */
-  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+  readonly path?: readonly (PropertyKey | StandardSchemaPathSegment)[] | undefined;
+}
+
+/** A path segment as some validators report it. */
+export interface StandardSchemaPathSegment {
+  /** The key of this segment. */
+  readonly key: PropertyKey;
 }
 
 /** What `~standard.validate` returns: the output value, or the issues. */
 export type StandardSchemaResult<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: readonly StandardSchemaIssue[] };
+  | {
+      /** The validated (and possibly transformed) value. */
+      readonly value: Output;
+      /** Absent (or falsy) on success. */
+      readonly issues?: undefined;
+    }
+  | {
+      /** What the validator found wrong. */
+      readonly issues: readonly StandardSchemaIssue[];
+    };
 
 /** The `~standard` member of a Standard Schema v1 validator. */
 export interface StandardSchemaProps<Input = unknown, Output = Input> {
@@ -31,7 +45,15 @@ export interface StandardSchemaProps<Input = unknown, Output = Input> {
     options?: { readonly libraryOptions?: Record<string, unknown> | undefined },
   ) => StandardSchemaResult<Output> | Promise<StandardSchemaResult<Output>>;
   /** Carries the input and output types; never present at runtime. */
-  readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+  readonly types?: StandardSchemaTypes<Input, Output> | undefined;
+}
+
+/** The types a schema carries, for inference only. */
+export interface StandardSchemaTypes<Input = unknown, Output = Input> {
+  /** What the schema accepts. */
+  readonly input: Input;
+  /** What validation produces. */
+  readonly output: Output;
 }
 
 /** A Standard Schema v1 validator (zod ≥ 3.24, valibot ≥ 1, arktype ≥ 2, …). */

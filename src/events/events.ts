@@ -16,9 +16,17 @@ export interface CallError extends Error {
   /** The system error code of a network failure, e.g. `ECONNREFUSED`. */
   readonly systemCode?: string | undefined;
   /** What the call's schema rejected (redacted, bounded), for a schema rejection. */
-  readonly issues?: readonly { readonly message: string; readonly path: readonly (string | number)[] }[] | undefined;
+  readonly issues?: readonly CallErrorIssue[] | undefined;
   /** A safe, loggable object. */
   toJSON(): Record<string, unknown>;
+}
+
+/** One schema issue, as a `CallError` carries it. */
+export interface CallErrorIssue {
+  /** The validator's message, redacted. */
+  readonly message: string;
+  /** Where in the body: keys and indexes. */
+  readonly path: readonly (string | number)[];
 }
 
 /** Fields every event carries: which upstream, which call. */

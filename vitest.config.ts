@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import the package by its public entry points, as users do.
 const entryPoints = [
+  { find: /^resilient-http\/otel$/, replacement: fileURLToPath(new URL('./src/otel/index.ts', import.meta.url)) },
   { find: /^resilient-http\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
   { find: /^resilient-http$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
 ];

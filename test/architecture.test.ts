@@ -17,6 +17,7 @@ const RANK: Record<string, number> = {
   client: 4,
   server: 5,
   testing: 6,
+  otel: 6,
   '.': 7,
 };
 
@@ -55,6 +56,13 @@ describe('the layering of ../shared/DESIGN.md', () => {
 
   it('lets nothing outside src/testing import the kit', () => {
     expect(imports.filter((edge) => edge.toLayer === 'testing' && edge.fromLayer !== 'testing')).toEqual([]);
+  });
+
+  it('lets nothing outside src/otel import it or the OpenTelemetry API (an optional peer)', () => {
+    expect(imports.filter((edge) => edge.toLayer === 'otel' && edge.fromLayer !== 'otel')).toEqual([]);
+    const apiUsers = sourceFiles(SRC).filter((file) => readFileSync(file, 'utf8').includes("from '@opentelemetry/"));
+    expect(apiUsers.length).toBeGreaterThan(0);
+    expect(apiUsers.filter((file) => layerOf(file) !== 'otel').map((file) => relative(SRC, file))).toEqual([]);
   });
 
   it('keeps every source file under 300 lines', () => {

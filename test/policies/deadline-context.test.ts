@@ -93,6 +93,19 @@ describe('a call inside a context with a deadline', () => {
     expect(error).toMatchObject({ timeoutKind: 'total', timeoutMs: 100 });
   });
 
+  it('neither opens the circuit nor counts as a healthy answer: the deadline is the caller\'s limit', async () => {
+    slowUpstream();
+    const billing = client({ circuitBreaker: { consecutiveFailures: 2, halfOpenAfter: 60_000 }, retry: false, timeout: { attempt: 100 } });
+    for (let i = 0; i < 3; i++) {
+      expect(await withRequestContext({ timeoutMs: 30 }, () => upstreamFailure(billing.get('invoices/7')))).toMatchObject({ timeoutKind: 'deadline' });
+    }
+    expect(billing.circuitState).toBe('closed');
+    expect(await upstreamFailure(billing.get('invoices/7'))).toMatchObject({ timeoutKind: 'attempt' });
+    await withRequestContext({ timeoutMs: 30 }, () => upstreamFailure(billing.get('invoices/7')));
+    expect(await upstreamFailure(billing.get('invoices/7'))).toMatchObject({ timeoutKind: 'attempt' });
+    expect(billing.circuitState).toBe('open');
+  });
+
   it('does not start a backoff wait that would pass the deadline', async () => {
     upstream.handle((_request, response) => {
       response.writeHead(503).end();

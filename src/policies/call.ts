@@ -84,6 +84,11 @@ export class Call {
     return this.#contextReason !== undefined && this.#contextEnd <= performance.now();
   }
 
+  /** Time left before the context's deadline, in ms; `undefined` without one. */
+  contextRemaining(): number | undefined {
+    return this.#contextReason === undefined ? undefined : this.#contextEnd - performance.now();
+  }
+
   /**
    * Starts the total timeout, bounded by the context's deadline. Called once
    * the bulkhead (if any) admits the call: queueing is not the upstream's

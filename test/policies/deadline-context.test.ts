@@ -80,6 +80,20 @@ describe('a call inside a context with a deadline', () => {
     expect(upstream.requests).toHaveLength(1);
   });
 
+  it('ends by the deadline while queued behind a full bulkhead, and the queued call never sends', async () => {
+    slowUpstream();
+    const limited = client({ bulkhead: { limit: 1, queue: 1 }, timeout: { attempt: 600 }, retry: false });
+    const first = upstreamFailure(limited.get('invoices/1'));
+    await upstreamReceived(1);
+    const started = performance.now();
+    const queued = await withRequestContext({ timeoutMs: 100 }, () => upstreamFailure(limited.get('invoices/2')));
+    expect(performance.now() - started).toBeLessThan(500); // the slot frees only at 600 ms
+    expect(queued).toMatchObject({ timeoutKind: 'deadline', attempts: 0 });
+    expect(await first).toMatchObject({ timeoutKind: 'attempt' });
+    await sleep(50);
+    expect(upstream.requests.map((request) => request.url)).toEqual(['/invoices/1']);
+  });
+
   it('ends by the deadline across hedges, closing every one', async () => {
     slowUpstream();
     const error = await withRequestContext({ timeoutMs: 200 }, () => upstreamFailure(client({ hedging: { delay: 20 } }).get('invoices/7')));

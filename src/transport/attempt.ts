@@ -36,10 +36,15 @@ export interface AttemptRequest {
 export class Transport {
   readonly #ky: KyInstance = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
   readonly #fetch: typeof fetch;
+  readonly #timeoutHeader: string | undefined;
 
-  /** @param fetchImpl - The fetch to use; the global fetch, read at each attempt (msw installs it late), when absent. */
-  constructor(fetchImpl: typeof fetch | undefined) {
+  /**
+   * @param fetchImpl - The fetch to use; the global fetch, read at each attempt (msw installs it late), when absent.
+   * @param timeoutHeader - Lower-case header that tells the upstream the time each attempt has left; none when absent.
+   */
+  constructor(fetchImpl: typeof fetch | undefined, timeoutHeader?: string) {
     this.#fetch = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+    this.#timeoutHeader = timeoutHeader;
   }
 
   /**
@@ -56,9 +61,14 @@ export class Transport {
    * the Request's own, so timeouts, hedge losses and caller aborts still
    * cancel the request and its body; a custom `fetch` option must honour
    * `init.signal` too, as the standard one does.
+   *
+   * @param request - What to send.
+   * @param signal - The attempt's signal (its timeout, the caller's and the context's cancellation).
+   * @param timeLeftMs - The time this attempt has left; sent in the client's `timeoutHeader`, when set, as integer ms.
    */
-  async send(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
+  async send(request: AttemptRequest, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
     const fetchImpl = this.#fetch;
+    const timeoutHeader = this.#timeoutHeader;
     let response: Response;
     try {
       response = await this.#ky(request.href, {
@@ -72,6 +82,7 @@ export class Transport {
           const outgoing = input instanceof Request ? input : new Request(input, init);
           const headers = request.headers;
           for (const name in headers) outgoing.headers.set(name, headers[name] as string);
+          if (timeoutHeader !== undefined) outgoing.headers.set(timeoutHeader, String(Math.max(1, Math.floor(timeLeftMs))));
           return fetchImpl(outgoing, { ...init, signal });
         },
       });

@@ -25,6 +25,7 @@ export interface ResolvedClientOptions {
   readonly logger: Logger | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly requestIdHeader: string;
+  readonly timeoutHeader: string | undefined;
   readonly timeout: ResolvedTimeout;
   readonly retry: ResolvedRetry;
   readonly budget: ResolvedBudget | undefined;
@@ -34,7 +35,7 @@ export interface ResolvedClientOptions {
   readonly fetch: typeof fetch | undefined;
 }
 
-const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch'] as const satisfies readonly (keyof ClientOptions)[];
+const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch'] as const satisfies readonly (keyof ClientOptions)[];
 
 function normalizeHeaders(path: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
@@ -42,6 +43,15 @@ function normalizeHeaders(path: string, value: unknown): Record<string, string> 
   const out: Record<string, string> = {};
   copyHeaders(path, value as Record<string, string>, out);
   return out;
+}
+
+/** The lower-case `timeoutHeader`, or `undefined` when off. */
+function normalizeTimeoutHeader(value: unknown, requestIdHeader: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !HTTP_TOKEN.test(value)) fail('timeoutHeader', 'a header name', value);
+  const name = value.toLowerCase();
+  if (name === requestIdHeader.toLowerCase()) fail('timeoutHeader', 'a header other than requestIdHeader', value);
+  return name;
 }
 
 /**
@@ -61,6 +71,7 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
   if (raw.fetch !== undefined && typeof raw.fetch !== 'function') fail('fetch', 'a function', raw.fetch);
   const requestIdHeader = options.requestIdHeader ?? DEFAULTS.requestIdHeader;
   if (typeof requestIdHeader !== 'string' || !HTTP_TOKEN.test(requestIdHeader)) fail('requestIdHeader', 'a header name', requestIdHeader);
+  const timeoutHeader = normalizeTimeoutHeader(raw.timeoutHeader, requestIdHeader);
 
   const retryDefaults: ResolvedRetry = {
     ...DEFAULTS.retry,
@@ -73,6 +84,7 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     logger: options.logger === false ? undefined : (options.logger ?? getDefaultLogger()),
     headers: { ...credentials, ...normalizeHeaders('headers', options.headers) },
     requestIdHeader: requestIdHeader.toLowerCase(),
+    timeoutHeader,
     timeout: normalizeTimeout('timeout', options.timeout, { ...DEFAULTS.timeout }),
     retry: normalizeRetry('retry', options.retry, retryDefaults, true),
     budget: options.retry === false ? undefined : normalizeBudget(options.retry?.budget),

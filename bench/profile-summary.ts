@@ -31,8 +31,8 @@ function newestProfile(target: string): string {
 }
 
 function shortUrl(url: string): string {
-  const repo = url.indexOf('/work/main/');
-  if (repo !== -1) return url.slice(repo + '/work/main/'.length);
+  const repo = url.indexOf('/work/wt-perf/');
+  if (repo !== -1) return url.slice(repo + '/work/wt-perf/'.length);
   const modules = url.lastIndexOf('node_modules/');
   if (modules !== -1) return url.slice(modules);
   return url === '' ? '(native)' : url.replace(/^node:/, 'node:');

@@ -1,5 +1,6 @@
 export { createClient } from './client/create-client.js';
 export type { Client, ClientOptions, ClientResponse, RequestOptions, SearchParamsInit } from './client/types.js';
+export type { DispatcherLike } from './transport/dispatcher.js';
 export type { BulkheadOptions } from './policies/bulkhead.js';
 export type { CircuitBreakerOptions, CircuitStateName, SamplingBreakerOptions } from './policies/circuit-breaker.js';
 export type { TimeoutOptions } from './policies/deadline.js';

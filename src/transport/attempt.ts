@@ -3,6 +3,7 @@ import type { KyInstance } from 'ky';
 
 import { redactText } from '../logging/redact.js';
 import type { AttemptResult } from './attempt-result.js';
+import type { DispatcherLike } from './dispatcher.js';
 import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './network-error.js';
 import { BODY_EXCERPT_LIMIT, readFailedBody } from './response-body.js';
@@ -32,10 +33,15 @@ export interface AttemptRequest {
 export class Transport {
   readonly #ky: KyInstance = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
   readonly #fetch: typeof fetch;
+  readonly #dispatcher: DispatcherLike | undefined;
 
-  /** @param fetchImpl - The fetch to use; the global fetch, read at each attempt (msw installs it late), when absent. */
-  constructor(fetchImpl: typeof fetch | undefined) {
+  /**
+   * @param fetchImpl - The fetch to use; the global fetch, read at each attempt (msw installs it late), when absent.
+   * @param dispatcher - An undici dispatcher handed to fetch on every attempt (`init.dispatcher`).
+   */
+  constructor(fetchImpl: typeof fetch | undefined, dispatcher?: DispatcherLike) {
     this.#fetch = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+    this.#dispatcher = dispatcher;
   }
 
   /**
@@ -44,32 +50,35 @@ export class Transport {
    * {@link AttemptResult}. The body of a failed answer is read (bounded) or
    * cancelled, so its connection is released.
    *
-   * Two things go to `fetch` directly rather than through ky's options, on
-   * the Request ky built (measured in bench/): the attempt's signal — ky
-   * would link it to its own controller with `AbortSignal.any` — and the
-   * headers — ky merges option headers through two extra `Headers` objects
-   * (about 7 % of a healthy request's CPU). fetch honours `init.signal` over
-   * the Request's own, so timeouts, hedge losses and caller aborts still
-   * cancel the request and its body; a custom `fetch` option must honour
-   * `init.signal` too, as the standard one does.
+   * What the attempt sends goes to `fetch` in its `init`, over the Request ky
+   * built (measured in bench/): the attempt's signal — ky would link it to
+   * its own controller with `AbortSignal.any` —, the headers — ky merges
+   * option headers through two extra `Headers` objects —, the body as the
+   * caller gave it (a string keeps its length, a stream stays a stream) and
+   * the dispatcher. fetch honours `init` over the Request's own fields, so a
+   * custom `fetch` option must read `init` too, as the standard one does.
    */
   async send(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
     const fetchImpl = this.#fetch;
+    const init: RequestInit & { duplex?: 'half'; dispatcher?: DispatcherLike } = {
+      method: request.method,
+      headers: request.headers,
+      signal,
+      // A redirect is answered as what it is (an UpstreamHttpError), never followed: fetch would
+      // carry the client's headers (API keys, tokens) to wherever the Location points.
+      redirect: 'manual',
+    };
+    if (request.body !== undefined && request.body !== null) {
+      init.body = request.body;
+      init.duplex = 'half'; // required by fetch for a stream body, ignored for the others
+    }
+    if (this.#dispatcher !== undefined) init.dispatcher = this.#dispatcher;
     let response: Response;
     try {
       response = await this.#ky(request.href, {
         method: request.method,
-        // A redirect is answered as what it is (an UpstreamHttpError), never followed: fetch would
-        // carry the client's headers (API keys, tokens) to wherever the Location points.
         redirect: 'manual',
-        ...(request.body === undefined ? {} : { body: request.body }),
-        fetch: (input: Request | URL | string, init?: RequestInit) => {
-          // ky always hands fetch the Request it built; anything else is wrapped so the headers still apply.
-          const outgoing = input instanceof Request ? input : new Request(input, init);
-          const headers = request.headers;
-          for (const name in headers) outgoing.headers.set(name, headers[name] as string);
-          return fetchImpl(outgoing, { ...init, signal });
-        },
+        fetch: (input: Request | URL | string, kyInit?: RequestInit) => fetchImpl(input, kyInit === undefined ? init : { ...kyInit, ...init }),
       });
     } catch (error) {
       return { ok: false, failure: classifyThrown(error, signal, request.timeout) };

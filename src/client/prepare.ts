@@ -14,6 +14,8 @@ const KNOWN = new Set<string>([
   'json', 'body', 'headers', 'searchParams', 'params', 'signal', 'requestId', 'idempotencyKey', 'timeout', 'retry',
 ] satisfies (keyof RequestOptions)[]);
 const HEDGEABLE_METHODS = new Set(['GET', 'HEAD']);
+/** Methods fetch refuses to send (the Fetch standard's forbidden methods). */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /**
  * Validates one call and resolves everything the pipeline needs: the URL
@@ -30,6 +32,7 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
     if (!KNOWN.has(key)) throw new TypeError(`options.${key} is not a known request option (known: ${[...KNOWN].join(', ')})`);
   }
   const method = rawMethod.toUpperCase();
+  if (FORBIDDEN_METHODS.has(method)) throw new TypeError(`method ${method} cannot be sent: fetch refuses CONNECT, TRACE and TRACK`);
   if (options.json !== undefined && options.body !== undefined) throw new TypeError('options.json and options.body are exclusive');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('options.signal must be an AbortSignal');
 

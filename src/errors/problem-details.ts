@@ -1,4 +1,4 @@
-import { redactObject } from '../logging/redact.js';
+import { defineMember, redactObject } from '../logging/redact.js';
 
 /**
  * RFC 9457 problem details, as sent by an upstream with
@@ -39,11 +39,18 @@ export function parseProblemDetails(body: string): ProblemDetails | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  // redactObject builds the copy member by member: a "__proto__" member stays a plain member.
   const redacted = redactObject(parsed) as Record<string, unknown>;
   const problem: ProblemDetails = {};
   for (const [key, value] of Object.entries(redacted)) {
-    const typed = !STANDARD_MEMBERS.has(key) || typeof value === (key === 'status' ? 'number' : 'string');
-    if (typed) problem[key] = value;
+    if (isWellTyped(key, value)) defineMember(problem, key, value);
   }
   return problem;
+}
+
+/** Standard members of the wrong type are dropped; `status` must be an HTTP status (a number from the wire, bounded). */
+function isWellTyped(key: string, value: unknown): boolean {
+  if (!STANDARD_MEMBERS.has(key)) return true;
+  if (key === 'status') return Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599;
+  return typeof value === 'string';
 }

@@ -1,8 +1,22 @@
-import { redactObject, redactText, redactUrl } from '../logging/redact.js';
+import { redactBody, redactObject, redactText, redactUrl } from '../logging/redact.js';
 import { AppError } from './app-error.js';
 import type { ProblemDetails } from './problem-details.js';
 
 const UPSTREAM_BRAND = Symbol.for('resilient-http.UpstreamError');
+
+/**
+ * The longest `Retry-After` this package reports, in ms: the longest delay a
+ * Node timer honours (2^31 − 1 ms, about 24.8 days). Longer values from the
+ * wire are clamped to it; they exceed any `maxRetryAfter`, so such a call
+ * fails at once.
+ */
+export const MAX_RETRY_AFTER_MS = 2_147_483_647;
+
+/** A delay from the wire as whole ms in [0, MAX_RETRY_AFTER_MS]; `undefined` for anything not a finite number. */
+function boundedDelay(ms: number | undefined): number | undefined {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
+}
 
 /** Everything known about a failed upstream call; the fields of an {@link UpstreamError}. */
 export interface UpstreamErrorInit {
@@ -120,10 +134,11 @@ export class UpstreamError extends AppError {
     this.durationMs = durationMs;
     this.retryable = init.retryable ?? defaults.retryable;
     this.upstreamStatus = init.upstreamStatus;
-    this.responseBody = init.responseBody === undefined ? undefined : redactText(init.responseBody);
+    // Redacted structurally when it is JSON; an excerpt the client cut to size stays as it is.
+    this.responseBody = init.responseBody === undefined ? undefined : redactBody(init.responseBody, Number.POSITIVE_INFINITY);
     // parseProblemDetails redacts already; a problem built by hand must not bypass it.
     this.problem = init.problem === undefined ? undefined : (redactObject(init.problem) as ProblemDetails);
-    this.retryAfterMs = init.retryAfterMs;
+    this.retryAfterMs = boundedDelay(init.retryAfterMs);
     this.systemCode = init.systemCode;
     this.budgetExhausted = init.budgetExhausted === true;
     Object.defineProperty(this, UPSTREAM_BRAND, { value: true });

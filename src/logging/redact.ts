@@ -1,3 +1,5 @@
+import { redactJsonMembers } from './json-members.js';
+
 /**
  * The one redaction module: every URL, header set, text excerpt and error
  * message that leaves the SDK (log line, error message, `toJSON()`, error
@@ -133,7 +135,6 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 /** `//user:password@` left in text (a scheme-relative URL, or a URL that did not parse). */
 const USERINFO_IN_TEXT = /\/\/[^\s/?#@"'<>`]+@/g;
 const BEARER_IN_TEXT = /\b(Bearer|Basic|Digest|Token)\s+[A-Za-z0-9._~+/=-]{4,}/gi;
-const JSON_PAIR_IN_TEXT = /("([A-Za-z0-9_.-]+)"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)/g;
 const ASSIGNMENT_IN_TEXT = /\b([A-Za-z0-9_.-]+)(\s*[=:]\s*)([^\s&,;"']+)/g;
 
 /**
@@ -142,19 +143,29 @@ const ASSIGNMENT_IN_TEXT = /\b([A-Za-z0-9_.-]+)(\s*[=:]\s*)([^\s&,;"']+)/g;
  * members and `key=value` pairs whose key looks secret.
  */
 export function redactText(text: string): string {
-  return text
+  const scrubbed = text
     .replace(URL_IN_TEXT, (match) => (URL.canParse(match) ? redactUrl(match) : match))
     .replace(USERINFO_IN_TEXT, '//')
-    .replace(BEARER_IN_TEXT, (_match, scheme: string) => `${scheme} ${REDACTED}`)
-    .replace(JSON_PAIR_IN_TEXT, (match, prefix: string, key: string) =>
-      isSecretMember(key) ? `${prefix}"${REDACTED}"` : match,
-    )
+    .replace(BEARER_IN_TEXT, (_match, scheme: string) => `${scheme} ${REDACTED}`);
+  return redactJsonMembers(scrubbed, isSecretMember, `"${REDACTED}"`)
     .replace(ASSIGNMENT_IN_TEXT, (match, key: string, sep: string, value: string) =>
       value !== REDACTED && (isSecretParam(key) || isSecretHeader(key)) ? `${key}${sep}${REDACTED}` : match,
     );
 }
 
-/** A deep copy of a JSON-like value with secret-looking members replaced. */
+/**
+ * Sets an own, enumerable data property: unlike `target[key] = value`, a key
+ * named `__proto__` stays a plain member and never changes the prototype.
+ */
+export function defineMember(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * A deep copy of a JSON-like value with the whole value of every
+ * secret-looking member replaced, at any depth. The copy is built member by
+ * member, so no member (`__proto__` included) can set a prototype.
+ */
 export function redactObject(value: unknown, depth = 0): unknown {
   if (depth > 8) return '[Truncated]';
   if (typeof value === 'string') return redactText(value);
@@ -162,9 +173,30 @@ export function redactObject(value: unknown, depth = 0): unknown {
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(value)) {
-      out[key] = isSecretMember(key) ? REDACTED : redactObject(member, depth + 1);
+      defineMember(out, key, isSecretMember(key) ? REDACTED : redactObject(member, depth + 1));
     }
     return out;
   }
   return value;
+}
+
+/**
+ * A body safe to keep and log, cut to `limit` characters (with `…`). JSON is
+ * redacted structurally — parsed, every secret-named member replaced whole at
+ * any depth, serialised — before it is cut; other text (a body that is not
+ * JSON, or JSON already cut off) goes through {@link redactText}, which
+ * redacts a secret value the text cuts off to its end.
+ */
+export function redactBody(text: string, limit: number): string {
+  let redacted: string | undefined;
+  const start = text.trimStart()[0];
+  if (start === '{' || start === '[') {
+    try {
+      redacted = JSON.stringify(redactObject(JSON.parse(text)));
+    } catch {
+      redacted = undefined;
+    }
+  }
+  redacted ??= redactText(text);
+  return redacted.length > limit ? `${redacted.slice(0, limit)}…` : redacted;
 }

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import { BulkheadRejectedError } from 'cockatiel';
 import type { BulkheadPolicy } from 'cockatiel';
 
@@ -26,16 +28,20 @@ export type ResolvedBulkhead = Required<BulkheadOptions>;
  * queued call only once a slot frees, and that call's refusal then skips the
  * dequeue, stalling the calls queued behind it. Instead a queued call answers
  * its caller's abort at once; its queue entry runs out when it reaches the
- * front, returning without sending anything.
+ * front, returning without sending anything. A queued call runs in its own
+ * caller's AsyncLocalStorage context, whichever call freed the slot.
  */
 export function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work: () => Promise<CallOutcome>): Promise<CallOutcome> {
   const signal = call.request.signal;
   let started = false;
+  // cockatiel starts a queued task from the call that freed its slot, in that call's context: bind it to its own
+  // caller's context now, so its retries, logs and events carry its own request ID.
+  const inCallersContext = AsyncLocalStorage.snapshot();
   const admitted = bulkhead
-    .execute(() => {
+    .execute(() => inCallersContext(() => {
       started = true;
       return signal?.aborted === true ? Promise.resolve(failed({ kind: 'aborted', cause: signal.reason })) : work();
-    })
+    }))
     .catch((error: unknown) => {
       if (error instanceof BulkheadRejectedError) return failed({ kind: 'concurrency-limit', cause: error });
       throw error;

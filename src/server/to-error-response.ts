@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 
 import { getRequestId } from '../context/request-context.js';
 import { isAppError } from '../errors/app-error.js';
-import { isUpstreamError } from '../errors/upstream-error.js';
+import { MAX_RETRY_AFTER_MS, isUpstreamError } from '../errors/upstream-error.js';
 
 /** Body shape of an error response in the default (`json`) format. */
 export interface ErrorResponseBody {
@@ -63,6 +63,12 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
+/** Integer delay-seconds for a `retry-after` header, or `undefined` for a value that is not a bounded delay. */
+function retryAfterSeconds(ms: unknown): string | undefined {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return undefined;
+  return String(Math.ceil(Math.min(ms, MAX_RETRY_AFTER_MS) / 1000));
+}
+
 /**
  * The global handler's core: turns any thrown value into a safe HTTP error
  * response. An {@link AppError} maps to its own status, code and message
@@ -85,9 +91,8 @@ export function toErrorResponse(error: unknown, options: ErrorResponseOptions = 
   const message = known ? error.publicMessage : 'An unexpected error occurred';
   const requestId = options.requestId ?? (isUpstreamError(error) ? error.requestId : undefined) ?? getRequestId();
   const headers: Record<string, string> = {};
-  if (isUpstreamError(error) && error.retryAfterMs !== undefined && (status === 503 || status === 429)) {
-    headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
-  }
+  const retryAfter = isUpstreamError(error) && (status === 503 || status === 429) ? retryAfterSeconds(error.retryAfterMs) : undefined;
+  if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
   if (options.format === 'problem') {
     headers['content-type'] = 'application/problem+json; charset=utf-8';
     const type = options.problemTypeBase === undefined

@@ -1,7 +1,7 @@
 import ky from 'ky';
 import type { KyInstance } from 'ky';
 
-import { redactText } from '../logging/redact.js';
+import { redactBody } from '../logging/redact.js';
 import type { AttemptResult } from './attempt-result.js';
 import type { DispatcherLike } from './dispatcher.js';
 import { classifyThrown } from './network-error.js';
@@ -127,7 +127,7 @@ async function readAnswer(response: Response, request: AttemptRequest, signal: A
   } catch (error) {
     return {
       ok: false,
-      failure: { kind: 'invalid-response', status: response.status, excerpt: redactText(text).slice(0, BODY_EXCERPT_LIMIT), cause: error },
+      failure: { kind: 'invalid-response', status: response.status, excerpt: redactBody(text, BODY_EXCERPT_LIMIT), cause: error },
     };
   }
 }

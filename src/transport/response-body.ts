@@ -1,6 +1,6 @@
 import { isProblemContentType, parseProblemDetails } from '../errors/problem-details.js';
 import type { ProblemDetails } from '../errors/problem-details.js';
-import { redactText } from '../logging/redact.js';
+import { redactBody } from '../logging/redact.js';
 
 /** Longest body excerpt kept on an error, in characters. */
 export const BODY_EXCERPT_LIMIT = 2048;
@@ -25,10 +25,8 @@ export async function readFailedBody(response: Response, limit = FAILED_BODY_REA
   const text = await readBounded(response, limit);
   if (text === '') return { excerpt: undefined, problem: undefined };
   const problem = isProblemContentType(response.headers.get('content-type')) ? parseProblemDetails(text) : undefined;
-  // Redact the whole text before cutting it, so a secret straddling the cut is still found.
-  const redacted = redactText(text);
-  const excerpt = redacted.length > BODY_EXCERPT_LIMIT ? `${redacted.slice(0, BODY_EXCERPT_LIMIT)}…` : redacted;
-  return { excerpt, problem };
+  // Redacted before it is cut, so a secret straddling the cut is still found.
+  return { excerpt: redactBody(text, BODY_EXCERPT_LIMIT), problem };
 }
 
 const decoder = new TextDecoder();

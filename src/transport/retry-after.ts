@@ -1,3 +1,5 @@
+import { MAX_RETRY_AFTER_MS } from '../errors/upstream-error.js';
+
 /** IMF-fixdate, RFC 850 date, or asctime date. */
 const HTTP_DATE =
   /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
@@ -7,14 +9,20 @@ const HTTP_DATE =
  *
  * @param value - The header's value.
  * @param now - The current time in ms since the epoch (for dates).
- * @returns The delay in ms (0 for a date in the past), or `undefined` when absent or unparseable.
+ * @returns The delay in whole ms — 0 for a date in the past, at most {@link MAX_RETRY_AFTER_MS} however
+ *   large the value — or `undefined` when absent or unparseable. Never `NaN`, `Infinity` or negative.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (value == null) return undefined;
+  if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // A 400-digit value is Infinity as a number: compare digit counts before converting.
+  if (/^\d+$/.test(trimmed)) return trimmed.replace(/^0+(?=\d)/, '').length > 10 ? MAX_RETRY_AFTER_MS : bound(Number(trimmed) * 1000);
   // Only the HTTP-date forms (RFC 9110 §5.6.7): V8's Date.parse also reads garbage such as "Retry 5" as a past date.
   if (!HTTP_DATE.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const delay = Date.parse(trimmed) - now;
+  return Number.isNaN(delay) ? undefined : bound(delay);
+}
+
+function bound(ms: number): number {
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
 }

@@ -5,11 +5,11 @@ import { defineConfig } from 'vitest/config';
 const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 // Tests import the package by its public entry points, as users do.
-const entryPoints = [
+const subpaths = [
   { find: /^resilient-http\/testing$/, replacement: source('./src/testing/index.ts') },
   { find: /^resilient-http\/undici$/, replacement: source('./src/undici/index.ts') },
-  { find: /^resilient-http$/, replacement: source('./src/index.ts') },
 ];
+const entryPoints = [...subpaths, { find: /^resilient-http$/, replacement: source('./src/index.ts') }];
 
 /** The tests that talk to real sockets: they run again with `createUndiciFetch()` as the transport. */
 const SOCKET_TESTS = [
@@ -39,8 +39,7 @@ export default defineConfig({
         extends: true,
         resolve: {
           alias: [
-            entryPoints[0]!,
-            entryPoints[1]!,
+            ...subpaths,
             { find: /^resilient-http$/, replacement: source('./test/support/undici-transport.ts') },
           ],
         },

@@ -49,7 +49,7 @@ const KNOWN = new Set<string>([...POOL_KEYS, 'dispatcher']);
 
 function checkPositiveInteger(name: string, value: unknown): void {
   if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
-    throw new TypeError(`createUndiciFetch: ${name} must be an integer >= 1, got ${String(value)}`);
+    throw new TypeError(`createUndiciFetch: ${name} must be an integer >= 1, got ${typeof value === 'number' ? String(value) : typeof value}`);
   }
 }
 
@@ -115,14 +115,18 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     try {
       outgoing = outgoingFrom(input, init);
     } catch (error) {
-      return Promise.reject(error as Error);
+      // outgoingFrom throws only TypeErrors (fetch's own for a bad URL or a body on GET).
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(error);
     }
     if (outgoing instanceof Promise) return outgoing.then(send);
     return send(outgoing);
   };
 
   function send({ options: dispatchOptions, signal, dispatcher: perCall }: Awaited<ReturnType<typeof outgoingFrom>>): Promise<Response> {
-    if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
+    // fetch rejects with the signal's reason itself, whatever it is.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
     return new Promise<Response>((resolve, reject) => {
       const handler = new ResponseHandler(resolve, reject, signal, dispatchOptions.method);
       (perCall ?? dispatcher).dispatch(dispatchOptions, handler);

@@ -26,7 +26,7 @@ type FetchInit = RequestInit & { dispatcher?: Dispatcher };
  */
 export function outgoingFrom(input: string | URL | Request, init: FetchInit | undefined): OutgoingDispatch | Promise<OutgoingDispatch> {
   const request = input instanceof Request ? input : undefined;
-  const url = new URL(request === undefined ? String(input) : request.url);
+  const url = new URL(input instanceof Request ? input.url : input);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
   const headers = headersFrom(init?.headers ?? request?.headers);
@@ -52,7 +52,7 @@ function headersFrom(init: HeadersInit | undefined): HeaderRecord {
   if (init instanceof Headers) {
     for (const [name, value] of init) out[name] = value;
   } else if (Array.isArray(init)) {
-    for (const [name, value] of init as [string, string][]) append(out, name.toLowerCase(), value);
+    for (const [name, value] of init) append(out, name.toLowerCase(), value);
   } else {
     for (const name in init) append(out, name.toLowerCase(), (init as HeaderRecord)[name] as string);
   }
@@ -61,7 +61,7 @@ function headersFrom(init: HeadersInit | undefined): HeaderRecord {
 
 function append(out: HeaderRecord, name: string, value: string): void {
   const existing = out[name];
-  out[name] = existing === undefined ? String(value) : `${existing}, ${String(value)}`;
+  out[name] = existing === undefined ? value : `${existing}, ${value}`;
 }
 
 const NEEDS_ENCODING = Symbol('needs encoding');
@@ -80,7 +80,7 @@ function plainBody(body: unknown, headers: HeaderRecord): Body | typeof NEEDS_EN
     headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
     return body.toString();
   }
-  if (body instanceof ReadableStream || typeof (body as { pipe?: unknown }).pipe === 'function' || Symbol.asyncIterator in (body as object)) {
+  if (body instanceof ReadableStream || typeof (body as { pipe?: unknown }).pipe === 'function' || (typeof body === 'object' && Symbol.asyncIterator in body)) {
     return body as Body;
   }
   return NEEDS_ENCODING;

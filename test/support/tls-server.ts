@@ -50,7 +50,8 @@ export async function startTlsServer(options: { requireClientCert?: boolean; del
     },
     (request: IncomingMessage, response: ServerResponse) => {
       if (requireClientCert) {
-        const peer = (request.socket as TLSSocket).getPeerCertificate();
+        const socket: TLSSocket = request.socket as never;
+        const peer = socket.getPeerCertificate();
         clientNames.push(String(peer.subject.CN));
       }
       setTimeout(() => {

@@ -30,5 +30,5 @@ function isLocal(baseUrl: string | URL): boolean {
 export function createClient(baseUrl: string | URL, options?: ClientOptions): Client {
   if (options?.fetch !== undefined || !isLocal(baseUrl)) return createClientOnGlobalFetch(baseUrl, options);
   transportUse.undici++;
-  return createClientOnGlobalFetch(baseUrl, { ...options, fetch: undiciFetch as typeof fetch });
+  return createClientOnGlobalFetch(baseUrl, { ...options, fetch: undiciFetch });
 }

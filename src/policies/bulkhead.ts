@@ -32,7 +32,7 @@ export type ResolvedBulkhead = Required<BulkheadOptions>;
  * caller's AsyncLocalStorage context, whichever call freed the slot.
  */
 export function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work: () => Promise<CallOutcome>): Promise<CallOutcome> {
-  const signal = call.request.signal;
+  const signal = call.signal;
   let started = false;
   // cockatiel starts a queued task from the call that freed its slot, in that call's context: bind it to its own
   // caller's context now, so its retries, logs and events carry its own request ID.

@@ -29,7 +29,8 @@ export type ResolvedTimeout = Required<TimeoutOptions>;
 export function attemptSignalFor(call: Call): AttemptSignal | undefined {
   const remaining = call.remaining();
   if (remaining <= 0) return undefined;
-  const { timeout, signal } = call.request;
+  const { timeout } = call.request;
+  const signal = call.signal;
   return remaining <= timeout.attempt
     ? new AttemptSignal(remaining, TOTAL_TIMEOUT, signal)
     : new AttemptSignal(timeout.attempt, ATTEMPT_TIMEOUT, signal);
@@ -37,7 +38,7 @@ export function attemptSignalFor(call: Call): AttemptSignal | undefined {
 
 /** Settles with `pending`, or earlier — nothing sent — when the caller aborts or the deadline passes. */
 export function raceCallLimits(pending: Promise<GuardedOutcome>, call: Call): Promise<GuardedOutcome> {
-  const signal = call.request.signal;
+  const signal = call.signal;
   return new Promise((resolve, reject) => {
     const finish = (outcome: GuardedOutcome): void => {
       clearTimeout(timer);

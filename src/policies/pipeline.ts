@@ -80,6 +80,8 @@ export class Pipeline {
     } catch (error) {
       // A defect in a policy must still reach the caller as an UpstreamError, never raw.
       outcome = failed({ kind: 'unexpected', cause: error });
+    } finally {
+      call.dispose();
     }
     const durationMs = performance.now() - request.startedAt;
     if (outcome.result.ok) {
@@ -111,7 +113,7 @@ export class Pipeline {
   }
 
   #guarded(call: Call): Promise<CallOutcome> {
-    const signal = call.request.signal;
+    const signal = call.signal;
     if (signal?.aborted === true) return Promise.resolve(failed({ kind: 'aborted', cause: signal.reason }));
     if (this.#bulkhead === undefined) return this.#retrying(call);
     return throughBulkhead(this.#bulkhead, call, () => this.#retrying(call));
@@ -146,7 +148,7 @@ export class Pipeline {
       if (this.#sink.wants('retry')) {
         this.#sink.emit('retry', { ...call.base(), attempt, waitMs: answer.delayMs, reason: answer.reason, fromRetryAfter: answer.fromRetryAfter });
       }
-      if (!(await sleep(answer.delayMs, request.signal))) return { result: call.cancelled(), sent, budgetExhausted: false };
+      if (!(await sleep(answer.delayMs, call.signal))) return { result: call.cancelled(), sent, budgetExhausted: false };
     }
   }
 
@@ -156,7 +158,7 @@ export class Pipeline {
     // While half-open, cockatiel holds other calls until its probe answers, deaf to their signals and
     // deadlines: such a call answers its own abort or deadline at once, and sends nothing if released later.
     const heldByProbe = breaker.state === 'half-open';
-    const pending = breaker.execute(() => this.#attempts(call), call.request.signal);
+    const pending = breaker.execute(() => this.#attempts(call), call.signal);
     const outcome = heldByProbe ? await raceCallLimits(pending, call) : await pending;
     for (const state of breaker.takeTransitions()) {
       if (this.#sink.wants('circuit')) this.#sink.emit('circuit', { ...call.base(), state: state === 'isolated' ? 'open' : state });
@@ -165,7 +167,7 @@ export class Pipeline {
   }
 
   async #attempts(call: Call): Promise<GuardedOutcome> {
-    if (call.request.signal?.aborted === true) return { result: call.cancelled(), sent: 0 };
+    if (call.signal?.aborted === true) return { result: call.cancelled(), sent: 0 };
     const hedging = this.#config.hedging;
     if (hedging === undefined || !call.request.hedgeable) {
       const signal = attemptSignalFor(call);

@@ -49,6 +49,10 @@ const BAD_CALLS: [title: string, call: (c: Client) => Promise<unknown>, mentions
   ['expect', (c) => c.post('items', { headers: { expect: '100-continue' }, body: 'x' }), 'options.headers.expect'],
   ['upgrade', (c) => c.get('items', { headers: { upgrade: 'websocket' } }), 'options.headers.upgrade'],
   ['content-length', (c) => c.post('items', { headers: { 'content-length': '1' }, body: 'x' }), 'options.headers.content-length'],
+  // Regression (issue 12, "methods fetch refuses are not bad input"): these rejected as an UpstreamError reporting 1 attempt.
+  ['method CONNECT, which fetch refuses', (c) => c.request('CONNECT', 'items'), 'method CONNECT'],
+  ['method TRACE, which fetch refuses', (c) => c.request('trace', 'items'), 'method TRACE'],
+  ['method TRACK, which fetch refuses', (c) => c.request('TRACK', 'items'), 'method TRACK'],
 ];
 
 describe('caller input that fetch would refuse', () => {

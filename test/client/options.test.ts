@@ -108,6 +108,20 @@ describe('createClient validation', () => {
   });
 });
 
+describe('attempt and total timeouts together (issue 12)', () => {
+  it('rejects an explicit timeout.attempt greater than an explicit timeout.total, naming both', () => {
+    expect(() => createClient('https://options.test/', { timeout: { attempt: 5_000, total: 1_000 } })).toThrow(
+      new TypeError('timeout.attempt (5000 ms) must not exceed timeout.total (1000 ms)'),
+    );
+  });
+
+  it('accepts equal values, and lowers the attempt timeout to a lone total below the default', () => {
+    expect(normalizeOptions('https://options.test/', { timeout: { attempt: 1_000, total: 1_000 } }).timeout).toEqual({ attempt: 1_000, total: 1_000 });
+    expect(normalizeOptions('https://options.test/', { timeout: { total: 2_000 } }).timeout).toEqual({ attempt: 2_000, total: 2_000 });
+    expect(normalizeOptions('https://options.test/', { timeout: { total: 60_000 } }).timeout).toEqual({ attempt: 10_000, total: 60_000 });
+  });
+});
+
 describe('per-call overrides', () => {
   it.each([
     [{ retry: { maxAttempts: 0 } }, 'options.retry.maxAttempts'],
@@ -116,6 +130,7 @@ describe('per-call overrides', () => {
     [{ retry: { budget: false } }, 'options.retry.budget is not a known option'],
     [{ timeout: { attempt: -1 } }, 'options.timeout.attempt'],
     [{ timeout: { total: Number.NaN } }, 'options.timeout.total'],
+    [{ timeout: { attempt: 2_000, total: 1_000 } }, 'options.timeout.attempt (2000 ms) must not exceed options.timeout.total (1000 ms)'],
     [{ retyr: false }, 'options.retyr is not a known request option'],
   ])('rejects %j with a TypeError naming %s, and sends nothing', async (options, path) => {
     server.use(upstream.status('all', 'x', 200));

@@ -1,7 +1,7 @@
 import { REDACTED, redactHeaders, redactText, redactUrl } from 'resilient-http';
 import { describe, expect, it } from 'vitest';
 
-import { isSecretHeader, isSecretParam, redactObject } from '../../src/logging/redact.js';
+import { isSecretHeader, isSecretParam, redactBody, redactObject } from '../../src/logging/redact.js';
 
 describe('redactUrl', () => {
   it('removes user-info from the URL', () => {
@@ -243,5 +243,46 @@ describe('camelCase and suffixed secret names, scheme-less user-info, fragments'
   it('drops URL fragments, in URLs and in text', () => {
     expect(redactUrl('https://app.test/cb?page=2#state=x&refreshToken=r1')).toBe('https://app.test/cb?page=2');
     expect(redactText('redirected to https://app.test/cb#accessToken=a1 then stopped')).toBe('redirected to https://app.test/cb then stopped');
+  });
+});
+
+describe('regression (issue 12): a secret nested in a secret-named JSON member leaks', () => {
+  const BODY = '{"credentials":{"user":"svc","pin":"1234"},"note":"ok"}';
+
+  it('replaces the whole object value of a secret-named member in a JSON body', () => {
+    expect(redactBody(BODY, 2048)).toBe(`{"credentials":"${REDACTED}","note":"ok"}`);
+  });
+
+  it('replaces whole array and number values of secret-named members, at any depth', () => {
+    const body = JSON.stringify({ a: { b: [{ refreshToken: ['t-1', 't-2'], apiKey: 12345, keep: 1 }] } });
+    expect(redactBody(body, 2048)).toBe(`{"a":{"b":[{"refreshToken":"${REDACTED}","apiKey":"${REDACTED}","keep":1}]}}`);
+  });
+
+  it('redacts a secret object value in text that is not valid JSON, through its closing bracket', () => {
+    const text = `error: {"credentials":{"user":"svc","pin":"1234"}} at 12:00`;
+    expect(redactText(text)).toBe(`error: {"credentials":"${REDACTED}"} at 12:00`);
+  });
+
+  it('redacts the rest of the text when a cut falls inside a secret value', () => {
+    expect(redactText('{"credentials":{"user":"svc","pin":"12')).toBe(`{"credentials":"${REDACTED}"`);
+    expect(redactText('{"password":"correct horse bat')).toBe(`{"password":"${REDACTED}"`);
+  });
+
+  it('redacts structurally before cutting to size, so the excerpt keeps no secret', () => {
+    const body = JSON.stringify({ padding: 'x'.repeat(100), credentials: { pin: '1234' } });
+    const excerpt = redactBody(body, 120);
+    expect(excerpt).not.toContain('1234');
+    expect(excerpt.endsWith('…')).toBe(true);
+  });
+});
+
+describe('regression (issue 12): __proto__ members change prototypes', () => {
+  it('keeps a __proto__ member of a redacted copy as a plain member, leaving the prototype alone', () => {
+    const copy = redactObject(JSON.parse('{"__proto__":{"isAdmin":true},"a":{"__proto__":{"isAdmin":true}}}')) as Record<string, Record<string, unknown>>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect((copy as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    expect(Object.hasOwn(copy, '__proto__')).toBe(true);
+    expect(copy.a?.isAdmin).toBeUndefined();
+    expect(({} as { isAdmin?: unknown }).isAdmin).toBeUndefined();
   });
 });

@@ -87,6 +87,13 @@ const failures: [string, Answer[], string][] = [
   ],
   ['200 with a malformed JSON body', [{ status: 200, text: `{"access_token":"${SECRET}-body",`, headers: { 'content-type': 'application/json' } }], 'UPSTREAM_INVALID_RESPONSE'],
   ['a network failure', ['network-error'], 'UPSTREAM_NETWORK_ERROR'],
+  // Regression (issue 12, "a secret nested in a secret-named JSON member leaks"): the pin came out in responseBody and the log.
+  ['500 with a secret nested in a secret-named member', [{ status: 500, json: { credentials: { user: 'svc', pin: `${SECRET}-pin` } } }], 'UPSTREAM_SERVER_ERROR'],
+  [
+    '500 with a secret nested in a JSON body cut to size',
+    [{ status: 500, text: `{"padding":"${'x'.repeat(70_000)}","credentials":{"pin":"${SECRET}-cut"}}`, headers: { 'content-type': 'application/json' } }],
+    'UPSTREAM_SERVER_ERROR',
+  ],
 ];
 
 describe('secrets never leave the SDK', () => {
@@ -127,6 +134,22 @@ describe('secrets never leave the SDK', () => {
     expect(clientLogs.lines.slice(before).map((line) => line.msg)).toContain('upstream_request_failed');
     expect((error as UpstreamError).url).toBe('https://billing.test/invoices/7?token=[REDACTED]&sig=[REDACTED]&code=[REDACTED]');
     expectNoSecret([...errorSurfaces(error as UpstreamError), ...clientLogs.raw, ...published]);
+  });
+
+  it('regression (issue 12): keeps a __proto__ member of an upstream problem a plain member, never a prototype', async () => {
+    server.use(billing.always('get', 'invoices/7', () => new Response('{"title":"Invalid","__proto__":{"isAdmin":true},"errors":[{"__proto__":{"isAdmin":true}}]}', {
+      status: 422,
+      headers: { 'content-type': 'application/problem+json' },
+    })));
+    const error = await rejectionOf(client().get('invoices/7'));
+    const problem = (error as UpstreamError).problem as Record<string, unknown>;
+    expect(problem.title).toBe('Invalid');
+    expect(Object.getPrototypeOf(problem)).toBe(Object.prototype);
+    expect(problem.isAdmin).toBeUndefined();
+    expect(Object.hasOwn(problem, '__proto__')).toBe(true);
+    const [entry] = problem.errors as Record<string, unknown>[];
+    expect(entry?.isAdmin).toBeUndefined();
+    expect((JSON.parse(JSON.stringify((error as UpstreamError).toJSON())) as { problem: Record<string, unknown> }).problem.title).toBe('Invalid');
   });
 
   it('keeps secrets out of an attempt timeout', async () => {

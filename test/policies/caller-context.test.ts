@@ -52,11 +52,10 @@ function expectEveryLineInItsOwnContext(msgs: readonly string[]): void {
 describe('callbacks a policy runs for another call keep their own caller context', () => {
   it('runs a queued bulkhead call, its retries and its log lines in its own caller context', async () => {
     // Each call's first attempt gets a 503 after a short wait, its retry a 200: queued calls retry while others hold the slot.
-    upstream.handle((request, response, seen) => {
+    upstream.handle((_request, response, seen) => {
       setTimeout(() => {
         response.writeHead(seen === 1 ? 503 : 200, { 'content-type': 'application/json' }).end('{}');
       }, 5);
-      void request;
     });
     const ledger = client({ bulkhead: { limit: 1, queue: 10 }, circuitBreaker: false });
     await Promise.all(IDS.map((id) => inContext(id, () => ledger.get(`entries/${id}`))));

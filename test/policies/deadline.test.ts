@@ -59,9 +59,9 @@ describe('timeouts', () => {
     expect(await everyRequestAborted()).toEqual([true]);
   });
 
-  it('fails with timeoutKind total when timeout.total runs out before timeout.attempt', async () => {
+  it('fails with timeoutKind total when a lone timeout.total, below the default attempt timeout, runs out', async () => {
     upstream.handle(slow);
-    const error = await upstreamFailure(client({ timeout: { attempt: 1_000, total: 120 } }).get('report'));
+    const error = await upstreamFailure(client({ timeout: { total: 120 } }).get('report'));
     expect(error).toBeInstanceOf(UpstreamTimeoutError);
     expect(error).toMatchObject({ timeoutKind: 'total', timeoutMs: 120, attempts: 1, retryable: true });
     expect(error.message).toContain('(total timeout)');

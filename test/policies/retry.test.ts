@@ -162,6 +162,14 @@ describe('Retry-After', () => {
     vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
   };
 
+  it('regression (issue 12): fails at once, with a finite retryAfterMs, when a 503 asks for a 400-digit Retry-After', async () => {
+    server.use(billing.always('get', 'x', { status: 503, headers: { 'retry-after': '9'.repeat(400) } }));
+    const error = await upstreamFailure(client().get('x'));
+    expect(billing.calls).toHaveLength(1);
+    expect(error.retryAfterMs).toBe(2_147_483_647);
+    expect(error.message).not.toMatch(/Infinity|e\+/);
+  });
+
   it('waits the seconds a 429 asks for, instead of the backoff', async () => {
     fakeClock();
     const { logger, named } = capturePino();

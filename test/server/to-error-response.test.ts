@@ -10,6 +10,7 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
   ValidationError,
+  parseRetryAfter,
   toErrorResponse,
   withRequestContext,
 } from 'resilient-http';
@@ -168,5 +169,26 @@ describe("toErrorResponse with format: 'problem'", () => {
     expect(payment.body).toMatchObject({ status: 402, title: 'Payment Required', detail: 'Card declined' });
     const odd = toErrorResponse(new AppError('Odd', { code: 'ODD', statusCode: 599 }), { format: 'problem' });
     expect(odd.body).toMatchObject({ status: 599, title: 'Error' });
+  });
+});
+
+describe('regression (issue 12): absurd Retry-After values escape as invalid numbers', () => {
+  it.each([
+    ['a 23-digit value', parseRetryAfter('1'.repeat(23), Date.now())],
+    ['a 400-digit value', parseRetryAfter('9'.repeat(400), Date.now())],
+    ['a date in the year 9999', parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', Date.now())],
+  ])('writes retry-after as integer delay-seconds for %s, and keeps retryAfterMs finite', (_title, retryAfterMs) => {
+    const error = new UpstreamUnavailableError({ ...UPSTREAM_CALL, upstreamStatus: 503, retryAfterMs });
+    expect(error.retryAfterMs).toBe(2_147_483_647);
+    const { headers } = toErrorResponse(error);
+    expect(headers['retry-after']).toMatch(/^\d+$/);
+    expect(headers['retry-after']).toBe('2147484');
+    expect(JSON.stringify(error.toJSON())).toContain('"retryAfterMs":2147483647');
+  });
+
+  it.each([Number.POSITIVE_INFINITY, Number.NaN, -5_000])('sends no retry-after and keeps no retryAfterMs for %s given by hand', (retryAfterMs) => {
+    const error = new UpstreamUnavailableError({ ...UPSTREAM_CALL, upstreamStatus: 503, retryAfterMs });
+    expect(error.retryAfterMs).toBe(retryAfterMs < 0 ? 0 : undefined);
+    expect(toErrorResponse(error).headers['retry-after']).toBe(retryAfterMs < 0 ? '0' : undefined);
   });
 });

@@ -37,3 +37,19 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 });
+
+describe('regression (issue 12): absurd Retry-After values escape as invalid numbers', () => {
+  const now = Date.UTC(2030, 0, 1, 12, 0, 0);
+
+  it('clamps delay-seconds beyond the timer limit, however many digits, to 2 147 483 647 ms', () => {
+    expect(parseRetryAfter('1'.repeat(23), now)).toBe(2_147_483_647);
+    expect(parseRetryAfter('9'.repeat(400), now)).toBe(2_147_483_647);
+    expect(parseRetryAfter('2147484', now)).toBe(2_147_483_647);
+    expect(parseRetryAfter(`${'0'.repeat(30)}7`, now)).toBe(7_000);
+  });
+
+  it('clamps a date far in the future, and never returns NaN for a bad clock', () => {
+    expect(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', now)).toBe(2_147_483_647);
+    expect(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', Number.NaN)).toBeUndefined();
+  });
+});

@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { resolveUrl } from '../../src/client/resolve-url.js';
+
+const BASE = new URL('https://billing.test/api/v1/');
+
+/** Path pieces that attack the base: dot-segments, slashes, backslashes, schemes, encodings, hosts. */
+const piece = fc.oneof(
+  fc.constantFrom('..', '.', '/', '//', '\\', '%2e%2e', '%2E.', '.%2e', '%2f', '%5c', '?', '#', '@', 'http:', 'https://evil.test', 'javascript:', ':', '~', ' '),
+  fc.stringMatching(/^[a-z0-9]{1,6}$/),
+  fc.string({ maxLength: 4 }),
+);
+const path = fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join(''));
+
+function resolved(run: () => URL): URL | 'refused' {
+  try {
+    return run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TypeError);
+    return 'refused';
+  }
+}
+
+describe('property: no generated path or param escapes the base URL', () => {
+  it('resolves any path under the base URL, or refuses it with a TypeError', () => {
+    fc.assert(
+      fc.property(path, (generated) => {
+        const url = resolved(() => resolveUrl(BASE, generated, undefined, undefined));
+        if (url === 'refused') return;
+        expect(url.origin).toBe(BASE.origin);
+        expect(url.pathname.startsWith(BASE.pathname)).toBe(true);
+        expect(url.username + url.password).toBe('');
+      }),
+      { seed: 7, numRuns: 2_000 },
+    );
+  });
+
+  it('keeps any param value inside its own path segment, adding no segment, query or fragment', () => {
+    fc.assert(
+      fc.property(fc.oneof(path, fc.string({ maxLength: 12 }), fc.integer()), (value) => {
+        const url = resolved(() => resolveUrl(BASE, 'invoices/{id}/lines', { id: value }, undefined));
+        if (url === 'refused') return;
+        expect(url.origin).toBe(BASE.origin);
+        expect(url.search).toBe('');
+        expect(url.hash).toBe('');
+        const rest = url.pathname.slice(`${BASE.pathname}invoices/`.length);
+        expect(url.pathname.startsWith(`${BASE.pathname}invoices/`)).toBe(true);
+        expect(rest.split('/')).toHaveLength(2);
+        expect(rest.endsWith('/lines')).toBe(true);
+      }),
+      { seed: 8, numRuns: 2_000 },
+    );
+  });
+});

@@ -11,6 +11,8 @@ import { parseRetryAfter } from './retry-after.js';
 
 const JSON_TYPE = /^(?:application|text)\/(?:[\w.-]+\+)?json\b/i;
 const NO_BODY_STATUS = new Set([204, 205, 304]);
+/** The ky option that carries an attempt's fetch init to the client's one fetch. */
+const ATTEMPT_INIT = 'resilientHttpAttemptInit';
 
 /** What one attempt sends: the transport's view of a call, validated upstream of it. */
 export interface AttemptRequest {
@@ -31,8 +33,7 @@ export interface AttemptRequest {
  * most `maxAttempts` requests.
  */
 export class Transport {
-  readonly #ky: KyInstance = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
-  readonly #fetch: typeof fetch;
+  readonly #ky: KyInstance;
   readonly #dispatcher: DispatcherLike | undefined;
 
   /**
@@ -40,8 +41,17 @@ export class Transport {
    * @param dispatcher - An undici dispatcher handed to fetch on every attempt (`init.dispatcher`).
    */
   constructor(fetchImpl: typeof fetch | undefined, dispatcher?: DispatcherLike) {
-    this.#fetch = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+    const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
     this.#dispatcher = dispatcher;
+    // One fetch for the client's life: ky hands it the attempt's init as an option it does not know
+    // (passed through to fetch), so no closure is made per attempt.
+    this.#ky = ky.create({
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      fetch: (input: Request | URL | string, kyInit?: RequestInit & { [ATTEMPT_INIT]?: RequestInit }) =>
+        send(input, kyInit?.[ATTEMPT_INIT] ?? kyInit),
+    });
   }
 
   /**
@@ -54,12 +64,12 @@ export class Transport {
    * built (measured in bench/): the attempt's signal — ky would link it to
    * its own controller with `AbortSignal.any` —, the headers — ky merges
    * option headers through two extra `Headers` objects —, the body as the
-   * caller gave it (a string keeps its length, a stream stays a stream) and
-   * the dispatcher. fetch honours `init` over the Request's own fields, so a
-   * custom `fetch` option must read `init` too, as the standard one does.
+   * caller gave it (a string keeps its length, a stream stays a stream), the
+   * redirect mode and the dispatcher. fetch honours `init` over the Request's
+   * own fields, so a custom `fetch` option must read `init` too, as the
+   * standard one does.
    */
   async send(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
-    const fetchImpl = this.#fetch;
     const init: RequestInit & { duplex?: 'half'; dispatcher?: DispatcherLike } = {
       method: request.method,
       headers: request.headers,
@@ -75,11 +85,8 @@ export class Transport {
     if (this.#dispatcher !== undefined) init.dispatcher = this.#dispatcher;
     let response: Response;
     try {
-      response = await this.#ky(request.href, {
-        method: request.method,
-        redirect: 'manual',
-        fetch: (input: Request | URL | string, kyInit?: RequestInit) => fetchImpl(input, kyInit === undefined ? init : { ...kyInit, ...init }),
-      });
+      const kyOptions = { method: request.method, [ATTEMPT_INIT]: init };
+      response = await this.#ky(request.href, kyOptions);
     } catch (error) {
       return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
     }

@@ -33,9 +33,10 @@ export default defineConfig({
       {
         extends: true,
         resolve: { alias: entryPoints },
-        test: { name: 'fetch', include: ['test/**/*.test.ts'] },
+        test: { name: 'msw3', include: ['test/**/*.test.ts'], env: { EXPECTED_MSW_MAJOR: '3' } },
       },
       {
+        // The socket-based tests again, over createUndiciFetch() (see test/support/undici-transport.ts).
         extends: true,
         resolve: {
           alias: [
@@ -43,7 +44,20 @@ export default defineConfig({
             { find: /^resilient-http$/, replacement: source('./test/support/undici-transport.ts') },
           ],
         },
-        test: { name: 'undici', include: SOCKET_TESTS, env: { RESILIENT_HTTP_TRANSPORT: 'undici' } },
+        test: { name: 'undici', include: SOCKET_TESTS, env: { RESILIENT_HTTP_TRANSPORT: 'undici', EXPECTED_MSW_MAJOR: '3' } },
+      },
+      {
+        // The kit's own tests again on msw 2 (the devDependency `msw2` is npm:msw@^2), since the peer range is
+        // "^2.4.0 || ^3.0.0": every `msw` import, the kit's included, resolves to msw 2 here.
+        extends: true,
+        resolve: { alias: [...entryPoints, { find: /^msw(\/.*)?$/, replacement: 'msw2$1' }] },
+        test: {
+          name: 'msw2',
+          env: { EXPECTED_MSW_MAJOR: '2' },
+          include: ['test/testing/**/*.test.ts'],
+          // These two are the README's examples, written for msw 3 (`onUnhandledFrame`).
+          exclude: ['test/testing/readme-*.test.ts'],
+        },
       },
     ],
   },

@@ -38,7 +38,7 @@ export function naiveGet(policy: IPolicy, http: KyInstance, url: string): Promis
 }
 
 /**
- * undici 7's `fetch`, adapted to the global `Request` that ky hands to
+ * undici 8's `fetch`, adapted to the global `Request` that ky hands to
  * `fetch`. Passed as is, undici's fetch does not recognise Node's bundled
  * `Request` class and rejects every call with "Failed to parse URL from
  * [object Request]": the adapter copies the request's fields into a plain
@@ -56,7 +56,7 @@ export const undiciFetchForKy: typeof fetch = async (input, init) => {
   return response as unknown as Response;
 };
 
-/** undici 7's fetch as it is, for the raw-fetch row. */
+/** undici 8's fetch as it is, for the raw-fetch row. */
 export function rawUndiciFetch(url: string): Promise<unknown> {
   return undiciFetch(url).then((response) => response.json());
 }

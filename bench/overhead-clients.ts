@@ -47,7 +47,7 @@ export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
       return async (): Promise<unknown> => (await fetch(url)).json();
     },
   },
-  { name: 'undici 7 fetch', make: (baseUrl) => () => rawUndiciFetch(`${baseUrl}ok`) },
+  { name: 'undici 8 fetch', make: (baseUrl) => () => rawUndiciFetch(`${baseUrl}ok`) },
   {
     name: BARE_KY,
     make: (baseUrl) => {
@@ -119,7 +119,7 @@ export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
     },
   },
   {
-    name: 'createClient (logger false, undici 7 fetch)',
+    name: 'createClient (logger false, undici 8 fetch)',
     make: (baseUrl) => {
       const client = createClient(baseUrl, { logger: false, fetch: undiciFetchForKy });
       return () => client.get('ok');

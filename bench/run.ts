@@ -77,7 +77,7 @@ async function main(): Promise<void> {
         'process\'s CPU time (user + system) per request, median of the rounds: the upstream runs in another process, ' +
         'so it is the client\'s own cost, and less sensitive than req/s to other load on the machine. got and axios use a ' +
         'keep-alive http.Agent (maxSockets 64); fetch, ky and undici.request pool connections by default. ' +
-        '"undici 7 fetch" needs an adapter to be given to ky (it rejects Node\'s bundled Request class). ' +
+        '"undici 8 fetch" needs an adapter to be given to ky (it rejects Node\'s bundled Request class). ' +
         'The naive composition prints a MaxListenersExceededWarning at this concurrency (execute() without a per-call signal).',
     );
 

@@ -73,7 +73,10 @@ export type SearchParamsInit =
 export interface RequestOptions {
   /** A value sent as JSON (sets `content-type: application/json`). */
   json?: unknown;
-  /** A raw body. A stream body is sent once: the call is then never retried or hedged. */
+  /**
+   * A raw body: whatever `fetch` accepts as `RequestInit.body` (a string, `URLSearchParams`, `FormData`,
+   * `Blob`, a buffer, a `ReadableStream`). A stream body is sent once: the call is then never retried or hedged.
+   */
   body?: RequestInit['body'];
   /** Headers for this call, merged over the client's. */
   headers?: Record<string, string> | Headers;

@@ -168,8 +168,10 @@ export class Breaker {
   async execute(fn: () => Promise<GuardedOutcome>, signal: AbortSignal | undefined): Promise<GuardedOutcome> {
     try {
       return await this.#policy.execute(async () => {
-        // cockatiel runs `fn` while still Open only for the half-open probe.
-        const probe = this.#policy.state === CircuitState.Open;
+        // `fn` runs outside Closed only as a half-open probe: cockatiel 4 enters HalfOpen before running it (3.x ran it
+        // while still Open).
+        const state = this.#policy.state;
+        const probe = state === CircuitState.HalfOpen || state === CircuitState.Open;
         const outcome = await fn();
         if (outcome.sent === 0 || (!outcome.result.ok && NEUTRAL_KINDS.has(outcome.result.failure.kind))) {
           // A cancelled call, one refused before it left, or one that sent nothing says nothing either way. A cancelled probe

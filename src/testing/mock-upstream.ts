@@ -91,6 +91,8 @@ export function mockUpstream(baseUrl: string): MockUpstream {
   };
 }
 
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\b/i;
+
 async function record(request: Request): Promise<RecordedCall> {
   const url = new URL(request.url);
   const body = request.body === null ? undefined : await request.clone().text();
@@ -100,8 +102,18 @@ async function record(request: Request): Promise<RecordedCall> {
     path: url.pathname,
     headers: Object.fromEntries(request.headers),
     body,
+    json: body !== undefined && JSON_TYPE.test(request.headers.get('content-type') ?? '') ? parseJson(body) : undefined,
     time: Date.now(),
   };
+}
+
+/** `JSON.parse`, or `undefined` for a body that is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A route's pathname as a regular expression: `:param` and `*` segments match any one segment. */

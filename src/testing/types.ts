@@ -34,6 +34,13 @@ export interface RecordedCall {
   headers: Record<string, string>;
   /** The body as text, when there was one. */
   body: string | undefined;
+  /**
+   * The body parsed as JSON, when the request said it sends JSON
+   * (`content-type` `application/json` or `…+json`) and the body parses;
+   * `undefined` otherwise. Assert on it with `toEqual({ … })`; `body` keeps
+   * the exact text.
+   */
+  json: unknown;
   /** `Date.now()` when it arrived. */
   time: number;
 }

@@ -1,7 +1,8 @@
+import { isNetworkError } from 'ky';
+
 import type { AttemptFailure } from '../errors/attempt-failure.js';
 import { AbortReason } from './attempt-signal.js';
 
-const FETCH_FAILED = new Set(['fetch failed', 'Failed to fetch']);
 const ARGUMENT_CODES = /^(?:UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED|ERR_INVALID_|ERR_HTTP_INVALID_)/;
 
 /** The limits an attempt ran under, for the failure of a timeout. */
@@ -28,20 +29,25 @@ export function classifyThrown(error: unknown, signal: AbortSignal, timeout: Att
     }
   }
   const systemCode = systemCodeOf(error);
-  if (isNetworkFailure(error, systemCode)) return { kind: 'network', systemCode, cause: error };
+  if (isNetworkFailure(error, systemCode)) {
+    // ky wraps fetch's own failure; the cause kept is fetch's error, whose own cause is the system error.
+    return { kind: 'network', systemCode, cause: isNetworkError(error) ? error.cause : error };
+  }
   // Anything else was refused before it left (an invalid argument): not the upstream's fault, not retried.
   return { kind: 'unexpected', cause: error };
 }
 
 /**
- * fetch reports every network failure as `TypeError('fetch failed')` (undici)
- * or `TypeError('Failed to fetch')` (msw, browsers) with the cause below it; a
- * custom fetch may throw the system error itself (`ECONNRESET`).
+ * ky 2 wraps fetch's network failure (undici's `TypeError('fetch failed')`,
+ * msw's `HttpResponse.error()`) in its `NetworkError`, the system error down
+ * its cause chain. A failure ky does not wrap counts when its cause chain
+ * carries a system `code`: a custom fetch that throws `ECONNRESET` itself, or
+ * a body read cut off by the socket (`UND_ERR_SOCKET`). Codes that mean an
+ * invalid argument were refused before anything was sent.
  */
 function isNetworkFailure(error: unknown, systemCode: string | undefined): boolean {
   if (systemCode !== undefined && ARGUMENT_CODES.test(systemCode)) return false;
-  if (error instanceof TypeError && FETCH_FAILED.has(error.message)) return true;
-  return systemCode !== undefined;
+  return isNetworkError(error) || systemCode !== undefined;
 }
 
 /** The first string `code` down an error's cause chain (`ECONNREFUSED`, `UND_ERR_SOCKET`, …). */

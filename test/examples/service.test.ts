@@ -92,7 +92,8 @@ describe('orders service (examples/service.ts)', () => {
 
   it('answers 504 UPSTREAM_TIMEOUT when billing never answers', async () => {
     server.use(billing.delay('get', 'invoices/:id', 'infinite'));
-    const base = await startOrders({ logger: false, billing: { retry: { initialDelay: 1 }, timeout: { attempt: 30 } } });
+    // Room for msw 3's round trip (undici over a mock socket) to reach billing before each attempt times out.
+    const base = await startOrders({ logger: false, billing: { retry: { initialDelay: 1 }, timeout: { attempt: 250 } } });
     const { status, body } = await call(`${base}/orders/o-1`);
     expect(status).toBe(504);
     expect(body.error.code).toBe('UPSTREAM_TIMEOUT');

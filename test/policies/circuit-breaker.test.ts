@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { server, useMsw } from '../../mocks/server.js';
 import { capturePino } from '../support/pino-capture.js';
 import { upstreamFailure } from '../support/rejection.js';
+import { countingFetch, untilReal } from '../support/real-time.js';
 
 useMsw();
 const inventory = mockUpstream('https://inventory.test/');
@@ -172,17 +173,28 @@ describe('circuit breaker', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
     server.use(inventory.status('get', 'stock', 503));
+    const { logger, named } = capturePino();
+    const sends = countingFetch();
     const breaker = client({
+      logger,
+      fetch: sends.fetch,
       retry: { maxAttempts: 5, initialDelay: 1_000, maxDelay: 10_000, budget: false },
       circuitBreaker: { consecutiveFailures: 2, halfOpenAfter: 60_000 },
     });
     let settled: unknown;
     void breaker.get('stock').catch((error: unknown) => (settled = error));
+    // The clock stands still until the first 503 is back and the backoff is scheduled (see test/support/real-time.ts).
+    await untilReal(() => named('upstream_retry').length === 1, 'the first backoff');
     // The first backoff is 500 ms (jitter 0.5 of 1 000); the second would be 1 000 ms.
     await vi.advanceTimersByTimeAsync(499);
+    expect(sends.sent()).toBe(1);
     expect(inventory.calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
+    expect(sends.sent()).toBe(2);
+    // The clock no longer moves: the call must end without waiting out the second backoff.
+    await untilReal(() => settled !== undefined, 'the call to settle');
     expect(inventory.calls).toHaveLength(2);
+    expect(named('upstream_retry')).toHaveLength(1);
     expect(breaker.circuitState).toBe('open');
     expect(settled).toBeInstanceOf(UpstreamUnavailableError);
     expect((settled as UpstreamError).attempts).toBe(2);

@@ -110,3 +110,62 @@ describe('circuit breaker snapshots', () => {
     expect(client({ initialState: null }).circuitState).toBe('closed');
   });
 });
+
+// Snapshots as resilient-http 0.1 wrote them on cockatiel 3.2.1 (`toJSON()`, through JSON), copied from
+// that version's output. cockatiel 4 kept the shape: a process upgraded mid-outage restores them as they are.
+describe('snapshots written on cockatiel 3', () => {
+  const closedTwoFailures = { ownState: { value: 0 }, breakerState: 2 };
+  const openSince = (openedAt: number) => ({ ownState: { value: 1, openedAt, attemptNo: 1 }, breakerState: 5 });
+  const emptyWindow = { startedAt: 0, failures: 0, successes: 0 };
+  const samplingClosed = {
+    ownState: { value: 0 },
+    breakerState: {
+      windows: [emptyWindow, { failures: 3, successes: 1, startedAt: 1_796_155_586_400 }, ...Array.from({ length: 8 }, () => emptyWindow)],
+      currentWindow: 1,
+      currentFailures: 3,
+      currentSuccesses: 1,
+    },
+  };
+
+  it('restores a closed 3.x snapshot with its failure count: the third failure opens', async () => {
+    server.use(pricing.status('get', 'prices', 503));
+    const restored = client({ consecutiveFailures: 3, initialState: closedTwoFailures });
+    expect(restored.circuitState).toBe('closed');
+    await expect(restored.get('prices')).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    expect(restored.circuitState).toBe('open');
+    expect(pricing.calls).toHaveLength(1);
+  });
+
+  it('restores an open 3.x snapshot open: it rejects without sending', async () => {
+    server.use(pricing.status('get', 'prices', 200));
+    const restored = client({ consecutiveFailures: 5, halfOpenAfter: 60_000, initialState: openSince(Date.now()) });
+    expect(restored.circuitState).toBe('open');
+    await expect(restored.get('prices')).rejects.toBeInstanceOf(UpstreamCircuitOpenError);
+    expect(pricing.calls).toHaveLength(0);
+  });
+
+  it('half-opens an old open 3.x snapshot: a failed probe reopens it, a good one closes it', async () => {
+    server.use(pricing.sequence('get', 'prices', [503, { json: { ok: true } }]));
+    const restored = client({ consecutiveFailures: 5, halfOpenAfter: 50, initialState: openSince(Date.now() - 60_000) });
+    await expect(restored.get('prices')).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    expect(restored.circuitState).toBe('open');
+    await expect(restored.get('prices')).rejects.toBeInstanceOf(UpstreamCircuitOpenError);
+    await wait(150);
+    await expect(restored.get('prices')).resolves.toEqual({ ok: true });
+    expect(restored.circuitState).toBe('closed');
+    expect(pricing.calls).toHaveLength(2);
+  });
+
+  it('restores a sampling 3.x snapshot and keeps its windows', async () => {
+    server.use(pricing.status('get', 'prices', 200));
+    const restored = client({ sampling: { threshold: 0.5, duration: 10_000, minimumRps: 1 }, initialState: samplingClosed });
+    expect(restored.circuitState).toBe('closed');
+    expect(persisted(restored.circuitSnapshot())).toEqual(samplingClosed);
+    await expect(restored.get('prices')).resolves.toEqual({ status: 200 });
+  });
+
+  it('refuses a 3.x snapshot of the other kind of breaker with a TypeError naming the option', () => {
+    expect(() => client({ sampling: { threshold: 0.5 }, initialState: closedTwoFailures })).toThrow(/circuitBreaker\.initialState/);
+    expect(() => client({ consecutiveFailures: 2, initialState: samplingClosed })).toThrow(TypeError);
+  });
+});

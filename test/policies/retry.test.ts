@@ -16,6 +16,7 @@ import { server, useMsw } from '../../mocks/server.js';
 import { capturePino } from '../support/pino-capture.js';
 import { refusedPort } from '../support/real-server.js';
 import { upstreamFailure } from '../support/rejection.js';
+import { countingFetch, untilReal } from '../support/real-time.js';
 
 useMsw();
 const billing = mockUpstream('https://billing.test/api/');
@@ -174,10 +175,15 @@ describe('Retry-After', () => {
     fakeClock();
     const { logger, named } = capturePino();
     server.use(billing.retryAfter('get', 'x', { status: 429, after: 2, then: { json: { ok: true } } }));
-    const call = client({ logger, retry: { initialDelay: 1 } }).get('x');
+    const sends = countingFetch();
+    const call = client({ logger, fetch: sends.fetch, retry: { initialDelay: 1 } }).get('x');
+    // The clock stands still until the 429 is back and the client has scheduled its wait (see test/support/real-time.ts).
+    await untilReal(() => named('upstream_retry').length === 1, 'the retry wait');
     await vi.advanceTimersByTimeAsync(1_999);
+    expect(sends.sent()).toBe(1);
     expect(billing.calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
+    expect(sends.sent()).toBe(2);
     await expect(call).resolves.toEqual({ ok: true });
     expect(billing.calls).toHaveLength(2);
     expect(named('upstream_retry')).toMatchObject([{ waitMs: 2_000, fromRetryAfter: true, reason: 'status 429', attempt: 1 }]);
@@ -187,11 +193,16 @@ describe('Retry-After', () => {
     fakeClock();
     const { logger, named } = capturePino();
     server.use(billing.retryAfter('get', 'x', { status: 503, after: new Date(Date.now() + 3_000), then: { json: { ok: true } } }));
-    const call = client({ logger, retry: { initialDelay: 1 } }).get('x');
+    const sends = countingFetch();
+    const call = client({ logger, fetch: sends.fetch, retry: { initialDelay: 1 } }).get('x');
+    await untilReal(() => named('upstream_retry').length === 1, 'the retry wait');
     await vi.advanceTimersByTimeAsync(2_999);
+    expect(sends.sent()).toBe(1);
     expect(billing.calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
+    expect(sends.sent()).toBe(2);
     await expect(call).resolves.toEqual({ ok: true });
+    expect(billing.calls).toHaveLength(2);
     expect(named('upstream_retry')).toMatchObject([{ waitMs: 3_000, fromRetryAfter: true }]);
   });
 

@@ -17,6 +17,7 @@ import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
+import { countingFetch, untilReal } from '../support/real-time.js';
 
 useMsw();
 const billing = mockUpstream('https://billing.test/api/');
@@ -136,21 +137,20 @@ describe('retryAfter', () => {
     }
   }
 
-  /** Lets msw and the client run (real immediates) until `done()` or a bound is reached. */
-  async function settle(done: () => boolean): Promise<void> {
-    for (let i = 0; i < 10_000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
-  }
-
   it('makes the client wait exactly the Retry-After seconds before the second attempt', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     server.use(billing.retryAfter('get', 'quota', { status: 429, after: 2, then: { json: { left: 10 } } }));
     await withRetryEvents(async (events) => {
-      const call = clientFor().get('quota');
-      await settle(() => events.length === 1);
+      const sends = countingFetch();
+      const call = clientFor({ fetch: sends.fetch }).get('quota');
+      await untilReal(() => events.length === 1, 'the retry wait');
       expect(events[0]).toMatchObject({ waitMs: 2_000, fromRetryAfter: true, reason: 'status 429' });
       await vi.advanceTimersByTimeAsync(1_999);
+      // Counted when sent: under msw 3 an early retry would take real time to reach billing.calls.
+      expect(sends.sent()).toBe(1);
       expect(billing.calls).toHaveLength(1);
       await vi.advanceTimersByTimeAsync(1);
+      expect(sends.sent()).toBe(2);
       await expect(call).resolves.toEqual({ left: 10 });
       expect(billing.calls).toHaveLength(2);
     });
@@ -162,7 +162,7 @@ describe('retryAfter', () => {
     server.use(billing.retryAfter('get', 'quota', { status: 503, after: new Date('2030-01-01T00:00:03.000Z') }));
     await withRetryEvents(async (events) => {
       const call = clientFor().get('quota');
-      await settle(() => events.length === 1);
+      await untilReal(() => events.length === 1, 'the retry wait');
       expect(billing.calls[0]?.time).toBe(Date.parse('2030-01-01T00:00:00.000Z'));
       expect(events[0]).toMatchObject({ waitMs: 3_000, fromRetryAfter: true, reason: 'status 503' });
       await vi.advanceTimersByTimeAsync(3_000);

@@ -36,6 +36,7 @@ describe('recording', () => {
       expect(call.path).toBe('/api/payments');
       expect(call.headers['content-type']).toMatch(/^application\/json/);
       expect(JSON.parse(call.body ?? 'null')).toEqual({ invoice: '7', amount: 42 });
+      expect(call.json).toEqual({ invoice: '7', amount: 42 });
     }
     const times = calls.map((c) => c.time);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
@@ -45,8 +46,27 @@ describe('recording', () => {
     server.use(billing.always('get', 'invoices', { json: [] }));
     await createClient(billing.baseUrl, quiet).get('invoices', { searchParams: { page: 2 } });
     expect(billing.calls).toEqual([
-      expect.objectContaining({ method: 'GET', url: 'https://billing.test/api/invoices?page=2', path: '/api/invoices', body: undefined }),
+      expect.objectContaining({ method: 'GET', url: 'https://billing.test/api/invoices?page=2', path: '/api/invoices', body: undefined, json: undefined }),
     ]);
+  });
+});
+
+describe('json', () => {
+  it('parses a JSON body, +json types included, and keeps the exact text in body', async () => {
+    server.use(billing.always('all', 'events', 202));
+    const client = createClient(billing.baseUrl, quiet);
+    await client.post('events', { json: { nested: { list: [1, 'two', null] } } });
+    await client.put('events', { body: '{"op":"replace"}', headers: { 'content-type': 'application/merge-patch+json' } });
+    expect(billing.calls.map((c) => c.json)).toEqual([{ nested: { list: [1, 'two', null] } }, { op: 'replace' }]);
+    expect(billing.calls[1]?.body).toBe('{"op":"replace"}');
+  });
+
+  it('leaves json undefined for a body that is not JSON or does not parse', async () => {
+    server.use(billing.always('all', 'events', 202));
+    const client = createClient(billing.baseUrl, quiet);
+    await client.post('events', { body: '{"a":1}', headers: { 'content-type': 'text/plain' } });
+    await client.post('events', { body: '{"truncated": ', headers: { 'content-type': 'application/json' } });
+    expect(billing.calls.map((c) => [c.body, c.json])).toEqual([['{"a":1}', undefined], ['{"truncated": ', undefined]]);
   });
 });
 

@@ -1,16 +1,16 @@
 import { createClient, UpstreamNetworkError } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { upstreamFailure } from '../support/rejection.js';
+import { Agent } from '../support/undici-agent.js';
 import { TLS, startTlsServer } from '../support/tls-server.js';
 import type { TlsServer } from '../support/tls-server.js';
 
 let mtls: TlsServer;
-const agents: Agent[] = [];
+const agents: InstanceType<typeof Agent>[] = [];
 
-function agent(options: Agent.Options): Agent {
+function agent(options: ConstructorParameters<typeof Agent>[0]): InstanceType<typeof Agent> {
   const made = new Agent(options);
   agents.push(made);
   return made;

@@ -152,6 +152,50 @@ describe('every failure is an UpstreamError', () => {
   });
 });
 
+describe('classification under ky 2: NetworkError and the cause chain, not message text', () => {
+  const failingFetch = (error: Error): typeof fetch => () => Promise.reject(error);
+  const systemError = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
+
+  it('unwraps ky\'s NetworkError: cause is fetch\'s TypeError, systemCode comes from its cause', async () => {
+    const fetchError = new TypeError('fetch failed', { cause: systemError('ECONNREFUSED') });
+    const error = await upstreamFailure(client({ fetch: failingFetch(fetchError), retry: { maxAttempts: 2, initialDelay: 1 } }).get('x'));
+    expect(error).toBeInstanceOf(UpstreamNetworkError);
+    expect(error).toMatchObject({ systemCode: 'ECONNREFUSED', attempts: 2, retryable: true });
+    expect(error.cause).toBe(fetchError);
+  });
+
+  it('counts a system error a custom fetch throws itself (ky does not wrap it) by its code', async () => {
+    const reset = systemError('ECONNRESET');
+    const error = await upstreamFailure(client({ fetch: failingFetch(reset) }).get('x'));
+    expect(error).toBeInstanceOf(UpstreamNetworkError);
+    expect(error).toMatchObject({ systemCode: 'ECONNRESET' });
+    expect(error.cause).toBe(reset);
+  });
+
+  it('does not take a TypeError without a system code that ky does not recognise for a network failure', async () => {
+    let sent = 0;
+    const refused = (): Promise<Response> => {
+      sent++;
+      return Promise.reject(new TypeError('Failed to parse URL from [object Request]'));
+    };
+    const error = await upstreamFailure(client({ fetch: refused, retry: { maxAttempts: 3, initialDelay: 1 } }).get('x'));
+    expect(error).not.toBeInstanceOf(UpstreamNetworkError);
+    expect(error.retryable).toBe(false);
+    expect(sent).toBe(1);
+  });
+
+  it('does not retry an invalid-argument code, even wrapped the way fetch wraps network failures', async () => {
+    let sent = 0;
+    const invalid = (): Promise<Response> => {
+      sent++;
+      return Promise.reject(new TypeError('fetch failed', { cause: systemError('UND_ERR_INVALID_ARG') }));
+    };
+    const error = await upstreamFailure(client({ fetch: invalid, retry: { maxAttempts: 3, initialDelay: 1 } }).get('x'));
+    expect(error).not.toBeInstanceOf(UpstreamNetworkError);
+    expect(sent).toBe(1);
+  });
+});
+
 describe('request() and body parsing', () => {
   it('returns status, headers and the parsed JSON body', async () => {
     upstream.handle((_req, res) => res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', location: '/entries/7' }).end('{"id":7}'));

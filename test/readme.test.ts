@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../', import.meta.url);
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+
+describe('README', () => {
+  it.each(['test/testing/readme-example.test.ts', 'test/testing/readme-service.test.ts'])(
+    'shows %s exactly as it is tested',
+    (file) => {
+      const source = readFileSync(new URL(file, root), 'utf8');
+      expect(readme).toContain(`\`${file}\``);
+      expect(readme).toContain('```ts\n' + source + '```');
+    },
+  );
+
+  it('cites only files and folders that exist', () => {
+    const cited = new Set<string>();
+    for (const [, path] of readme.matchAll(/\]\((?!https?:|#)([^)\s]+)\)/g)) cited.add(path!);
+    for (const [, path] of readme.matchAll(/`((?:\.ci|src|test|bench|examples|mocks|scripts|docs)(?:\/[\w.-]*)*|[\w.-]+\.(?:md|json|sh|ts))`/g)) {
+      cited.add(path!);
+    }
+    for (const [, name] of readme.matchAll(/\b([A-Z][A-Z_]+\.md)\b/g)) cited.add(name!);
+    const generated = new Set(['docs/', 'dist/']);
+    const missing = [...cited].filter((path) => !generated.has(path) && !existsSync(new URL(path, root)));
+    expect(missing).toEqual([]);
+    expect(cited.size).toBeGreaterThan(10);
+  });
+});

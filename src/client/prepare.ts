@@ -39,7 +39,7 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
   const hasBody = options.json !== undefined || (options.body !== undefined && options.body !== null);
   if (hasBody && (method === 'GET' || method === 'HEAD')) throw new TypeError(`a ${method} request cannot have a body (options.json or options.body)`);
 
-  const url = resolveUrl(client.baseUrl, path, options.params, options.searchParams);
+  const href = resolveUrl(client.baseUrl, path, options.params, options.searchParams);
   let requestId: string;
   if (options.requestId !== undefined) {
     assertSafeRequestId(options.requestId, 'options.requestId');
@@ -70,7 +70,7 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
   const startedAt = performance.now();
   return {
     method,
-    href: url.href,
+    href,
     headers,
     body,
     requestId,

@@ -38,12 +38,17 @@ export function outgoingFrom(input: string | URL | Request, init: FetchInit | un
   if (init?.redirect === 'error' || (init?.redirect === undefined && request?.redirect === 'error')) {
     throw new TypeError('redirect: "error" is not supported: this fetch never follows a redirect, it returns the 3xx');
   }
-  const base = { origin: url.origin, path: `${url.pathname}${url.search}`, method };
+  const origin = url.origin;
+  const path = `${url.pathname}${url.search}`;
   const signal = init?.signal ?? request?.signal ?? undefined;
   const dispatcher = init?.dispatcher;
   const body = plainBody(rawBody, headers);
-  if (body !== NEEDS_ENCODING) return { options: { ...base, headers, body }, signal, dispatcher };
-  return encodedBody(rawBody as Blob | FormData, headers).then((encoded) => ({ options: { ...base, headers, body: encoded }, signal, dispatcher }));
+  if (body !== NEEDS_ENCODING) return { options: { origin, path, method, headers, body }, signal, dispatcher };
+  return encodedBody(rawBody as Blob | FormData, headers).then((encoded) => ({
+    options: { origin, path, method, headers, body: encoded },
+    signal,
+    dispatcher,
+  }));
 }
 
 function headersFrom(init: HeadersInit | undefined): HeaderRecord {

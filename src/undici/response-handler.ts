@@ -69,30 +69,14 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
 
   onResponseStart(controller: Controller, statusCode: number, headers: IncomingHeaders, statusMessage?: string): void {
     if (statusCode < 200 || this.#settled) return; // 1xx informational answers precede the real one
+    this.#controller = controller;
     this.#nullBody = this.#method === 'HEAD' || NULL_BODY_STATUS.has(statusCode);
     let body: ReadableStream<Uint8Array> | null = null;
     if (!this.#nullBody) {
       const encoding = headers['content-encoding'];
       this.#decoders = decodersFor(Array.isArray(encoding) ? encoding.join(',') : encoding);
-      body = new ReadableStream<Uint8Array>(
-        {
-          start: (stream) => {
-            this.#body = stream;
-          },
-          pull: () => {
-            const last = this.#decoders.at(-1);
-            if (last === undefined) controller.resume();
-            else last.resume();
-          },
-          cancel: (reason: unknown) => {
-            this.#body = undefined;
-            for (const decoder of this.#decoders) decoder.destroy();
-            controller.abort(abortError(reason));
-            this.#finish();
-          },
-        },
-        BYTE_SIZE,
-      );
+      // This handler is the stream's underlying source too (start, pull, cancel): no per-response closures.
+      body = new ReadableStream<Uint8Array>(this, BYTE_SIZE);
       if (this.#decoders.length > 0) this.#wireDecoders(controller);
     }
     let response: Response;
@@ -114,6 +98,26 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
     }
     this.#settled = true;
     this.#resolve(response);
+  }
+
+  /** Underlying source: the body stream is created. */
+  start(stream: ReadableStreamDefaultController<Uint8Array>): void {
+    this.#body = stream;
+  }
+
+  /** Underlying source: the reader wants more, resume the socket (or the last decoder). */
+  pull(): void {
+    const last = this.#decoders.at(-1);
+    if (last === undefined) this.#controller?.resume();
+    else last.resume();
+  }
+
+  /** Underlying source: the reader cancelled the body; abort the request, which closes its socket. */
+  cancel(reason: unknown): void {
+    this.#body = undefined;
+    for (const decoder of this.#decoders) decoder.destroy();
+    this.#controller?.abort(abortError(reason));
+    this.#finish();
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {

@@ -11,7 +11,7 @@ export type { CallRetryOptions, RetryOptions } from './policies/retry-decision.j
 export { AppError, isAppError } from './errors/app-error.js';
 export type { AppErrorOptions } from './errors/app-error.js';
 export { ConflictError, NotFoundError, ValidationError } from './errors/domain-errors.js';
-export { UpstreamError, isUpstreamError } from './errors/upstream-error.js';
+export { MAX_RETRY_AFTER_MS, UpstreamError, isUpstreamError } from './errors/upstream-error.js';
 export type { UpstreamErrorDefaults, UpstreamErrorInit } from './errors/upstream-error.js';
 export {
   UpstreamBadRequestError,

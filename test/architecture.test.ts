@@ -18,6 +18,7 @@ const RANK: Record<string, number> = {
   server: 5,
   testing: 6,
   undici: 6,
+  otel: 6,
   '.': 7,
 };
 
@@ -64,6 +65,13 @@ describe('the layering of ../shared/DESIGN.md', () => {
       .filter((file) => /from 'undici'/.test(readFileSync(file, 'utf8')))
       .map((file) => layerOf(file));
     expect(new Set(undiciUsers)).toEqual(new Set(['undici']));
+  });
+
+  it('lets nothing outside src/otel import it or the OpenTelemetry API (an optional peer)', () => {
+    expect(imports.filter((edge) => edge.toLayer === 'otel' && edge.fromLayer !== 'otel')).toEqual([]);
+    const apiUsers = sourceFiles(SRC).filter((file) => readFileSync(file, 'utf8').includes("from '@opentelemetry/"));
+    expect(apiUsers.length).toBeGreaterThan(0);
+    expect(apiUsers.filter((file) => layerOf(file) !== 'otel').map((file) => relative(SRC, file))).toEqual([]);
   });
 
   it('keeps every source file under 300 lines', () => {

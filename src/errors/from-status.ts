@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 
-import type { UpstreamErrorInit } from './upstream-error.js';
+import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
 import {
   UpstreamBadRequestError,
   UpstreamConflictError,
@@ -14,8 +14,11 @@ import {
   UpstreamValidationError,
 } from './upstream-http-errors.js';
 
-/** The constructor of an {@link UpstreamHttpError} subclass. */
-export type UpstreamHttpErrorClass = new (init: UpstreamErrorInit) => UpstreamHttpError;
+/** The constructor of an {@link UpstreamHttpError} subclass, with its class defaults (code, statusCode, retryability). */
+export type UpstreamHttpErrorClass = (new (init: UpstreamErrorInit) => UpstreamHttpError) & {
+  /** The class's code, statusCode and retryability. */
+  readonly defaults: UpstreamErrorDefaults;
+};
 
 const BY_STATUS: ReadonlyMap<number, UpstreamHttpErrorClass> = new Map<number, UpstreamHttpErrorClass>([
   [400, UpstreamBadRequestError],

@@ -3,7 +3,7 @@ import type { BulkheadPolicy } from 'cockatiel';
 
 import { toUpstreamError } from '../errors/translate.js';
 import type { EventSink } from '../events/events.js';
-import type { AttemptResponse } from '../transport/attempt-result.js';
+import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
 import type { Transport } from '../transport/attempt.js';
 import { throughBulkhead } from './bulkhead.js';
 import type { ResolvedBulkhead } from './bulkhead.js';
@@ -14,6 +14,7 @@ import type { CircuitStateName, GuardedOutcome, ResolvedBreaker } from './circui
 import { attemptSignalFor, raceCallLimits } from './deadline.js';
 import { runHedged } from './hedging.js';
 import type { ResolvedHedging, RunningAttempt } from './hedging.js';
+import { instrumentation } from './instrumentation.js';
 import type { OutgoingRequest } from './outgoing-request.js';
 import { RetryBudget } from './retry-budget.js';
 import type { ResolvedBudget } from './retry-budget.js';
@@ -69,8 +70,14 @@ export class Pipeline {
   }
 
   /** Runs one call; resolves to the response or rejects with an `UpstreamError`. */
-  async run(request: OutgoingRequest): Promise<AttemptResponse> {
+  run(request: OutgoingRequest): Promise<AttemptResponse> {
     const call = new Call(this.#config.name, request);
+    const hooks = instrumentation.current;
+    return hooks === undefined ? this.#run(call) : hooks.runCall(call, () => this.#run(call));
+  }
+
+  async #run(call: Call): Promise<AttemptResponse> {
+    const request = call.request;
     if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
     this.#budget?.recordRequest();
 
@@ -173,7 +180,7 @@ export class Pipeline {
       const signal = attemptSignalFor(call);
       if (signal === undefined) return { result: call.expired(), sent: 0 };
       try {
-        return { result: await this.#transport.send(call.request, signal.signal), sent: 1 };
+        return { result: await this.#send(call, signal.signal), sent: 1 };
       } finally {
         signal.dispose();
       }
@@ -202,9 +209,16 @@ export class Pipeline {
   #start(call: Call): RunningAttempt | undefined {
     const signal = attemptSignalFor(call);
     if (signal === undefined) return undefined;
-    const promise = this.#transport.send(call.request, signal.signal).finally(() => {
+    const promise = this.#send(call, signal.signal).finally(() => {
       signal.dispose();
     });
     return { promise, abort: (reason) => { signal.abort(reason); } };
+  }
+
+  /** Sends one attempt, through the instrumentation when one is installed. */
+  #send(call: Call, signal: AbortSignal): Promise<AttemptResult> {
+    const hooks = instrumentation.current;
+    if (hooks === undefined) return this.#transport.send(call.request, signal);
+    return hooks.runAttempt(call, () => this.#transport.send(call.request, signal));
   }
 }

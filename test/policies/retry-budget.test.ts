@@ -1,9 +1,8 @@
 import { UpstreamUnavailableError, createClient } from 'resilient-http';
 import type { ClientOptions, UpstreamError } from 'resilient-http';
-import { mockUpstream } from 'resilient-http/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { seededRandom } from 'resilient-http/testing';
+import { describe, expect, it } from 'vitest';
 
-import { server, useMsw } from '../../mocks/server.js';
 import { RetryBudget } from '../../src/policies/retry-budget.js';
 import { capturePino } from '../support/pino-capture.js';
 
@@ -99,15 +98,28 @@ describe('RetryBudget (pure, with a fake clock)', () => {
 const LOGICAL_REQUESTS = 1000;
 
 describe('retry budget, end to end', () => {
-  useMsw();
-  const inventory = mockUpstream('https://inventory.test/');
-  afterEach(() => {
-    inventory.reset();
-  });
+  /**
+   * The upstream of these fleet runs: an in-process `fetch` that answers each request with the status
+   * `answer` picks, counting every request it receives. Thousands of calls go through every policy and
+   * ky as usual; only the socket is left out (the transport's own tests cover it), which keeps a
+   * 1 000-call run well under a second.
+   */
+  function upstream(answer: (request: number) => number): { fetch: typeof fetch; readonly calls: number } {
+    let calls = 0;
+    return {
+      fetch: () => {
+        const status = answer(++calls);
+        return Promise.resolve(Response.json(status === 200 ? { ok: true } : {}, { status }));
+      },
+      get calls() {
+        return calls;
+      },
+    };
+  }
 
   /** Sends LOGICAL_REQUESTS sequential GETs; returns the errors (undefined for successes). */
-  async function hammer(options: ClientOptions): Promise<(UpstreamError | undefined)[]> {
-    const client = createClient('https://inventory.test/', options);
+  async function hammer(target: { fetch: typeof fetch }, options: ClientOptions): Promise<(UpstreamError | undefined)[]> {
+    const client = createClient('https://inventory.test/', { ...options, fetch: target.fetch });
     const outcomes: (UpstreamError | undefined)[] = [];
     for (let i = 0; i < LOGICAL_REQUESTS; i++) {
       outcomes.push(await client.get('items').then(() => undefined, (error: unknown) => error as UpstreamError));
@@ -116,13 +128,13 @@ describe('retry budget, end to end', () => {
   }
 
   it('keeps a total outage to at most 1.3× the logical requests with the default budget', async () => {
-    server.use(inventory.status('get', 'items', 503));
+    const inventory = upstream(() => 503);
     const logs = capturePino();
     const startedAt = performance.now();
-    const errors = await hammer({ logger: logs.logger, circuitBreaker: false, retry: { initialDelay: 0 } });
+    const errors = await hammer(inventory, { logger: logs.logger, circuitBreaker: false, retry: { initialDelay: 0 } });
     const elapsedMs = performance.now() - startedAt;
 
-    const sent = inventory.callsTo('get', 'items').length;
+    const sent = inventory.calls;
     console.log(`[fleet] total outage, default budget, breaker off: ${sent} upstream requests for ${LOGICAL_REQUESTS} calls (${(sent / LOGICAL_REQUESTS).toFixed(2)}×) in ${Math.round(elapsedMs)} ms`);
     // Bound: requests + 20 % of them + a floor of 10/s × 10 s = 1000 + 200 + 100 = 1.3×, when the run fits in one
     // window (it takes 1–4 s here). On a machine slow enough to span more windows, each adds one more floor
@@ -150,20 +162,20 @@ describe('retry budget, end to end', () => {
   }, 60_000);
 
   it('sends 3× the logical requests to a dead upstream when the budget is off', async () => {
-    server.use(inventory.status('get', 'items', 503));
-    const errors = await hammer({ logger: false, circuitBreaker: false, retry: { budget: false, initialDelay: 0 } });
+    const inventory = upstream(() => 503);
+    const errors = await hammer(inventory, { logger: false, circuitBreaker: false, retry: { budget: false, initialDelay: 0 } });
 
-    const sent = inventory.callsTo('get', 'items').length;
+    const sent = inventory.calls;
     console.log(`[fleet] total outage, budget off, breaker off: ${sent} upstream requests for ${LOGICAL_REQUESTS} calls (${(sent / LOGICAL_REQUESTS).toFixed(2)}×)`);
     expect(sent).toBe(3 * LOGICAL_REQUESTS);
     expect(errors.every((error) => error?.attempts === 3 && !error.budgetExhausted)).toBe(true);
   }, 60_000);
 
   it('sends almost nothing to a dead upstream with the defaults, circuit breaker included', async () => {
-    server.use(inventory.status('get', 'items', 503));
-    const errors = await hammer({ logger: false, retry: { initialDelay: 0 } });
+    const inventory = upstream(() => 503);
+    const errors = await hammer(inventory, { logger: false, retry: { initialDelay: 0 } });
 
-    const sent = inventory.callsTo('get', 'items').length;
+    const sent = inventory.calls;
     console.log(`[fleet] total outage, defaults with breaker: ${sent} upstream requests for ${LOGICAL_REQUESTS} calls (${(sent / LOGICAL_REQUESTS).toFixed(3)}×)`);
     // Five consecutive failures open the breaker; it stays open for halfOpenAfter (10 s), longer than the run.
     expect(sent).toBe(5);
@@ -171,30 +183,30 @@ describe('retry budget, end to end', () => {
   }, 60_000);
 
   it('lets every call succeed when one answer in ten fails', async () => {
-    let answered = 0;
     // Every tenth answer is a 503: 1 in 10 fails, deterministically.
-    server.use(inventory.always('get', 'items', () => (++answered % 10 === 0 ? Response.json({}, { status: 503 }) : Response.json({ ok: true }))));
+    const inventory = upstream((request) => (request % 10 === 0 ? 503 : 200));
     const logs = capturePino();
-    const errors = await hammer({ logger: logs.logger, retry: { initialDelay: 1 } });
+    const errors = await hammer(inventory, { logger: logs.logger, retry: { initialDelay: 1 } });
 
     expect(errors.filter((error) => error !== undefined)).toEqual([]);
-    const sent = inventory.callsTo('get', 'items').length;
+    const sent = inventory.calls;
     expect(sent).toBe(1111);
     expect(logs.named('upstream_retry')).toHaveLength(sent - LOGICAL_REQUESTS);
     expect(logs.named('upstream_retry_budget_exhausted')).toEqual([]);
   }, 60_000);
 
   it('never refuses a retry for a 10 % seeded-random failure rate: calls fail only after all 3 attempts', async () => {
-    server.use(inventory.flaky('get', 'items', { rate: 0.1, seed: 1 }));
+    const random = seededRandom(1);
+    const inventory = upstream(() => (random() < 0.1 ? 503 : 200));
     const logs = capturePino();
-    const errors = await hammer({ logger: logs.logger, retry: { initialDelay: 1 } });
+    const errors = await hammer(inventory, { logger: logs.logger, retry: { initialDelay: 1 } });
 
     const failures = errors.filter((error) => error !== undefined);
-    console.log(`[fleet] flaky 10 % (seed 1), defaults: ${LOGICAL_REQUESTS - failures.length}/${LOGICAL_REQUESTS} calls succeeded, ${inventory.calls.length} upstream requests`);
+    console.log(`[fleet] flaky 10 % (seed 1), defaults: ${LOGICAL_REQUESTS - failures.length}/${LOGICAL_REQUESTS} calls succeeded, ${inventory.calls} upstream requests`);
     // Three 10 % failures in a row happen about once in 1 000 calls: those calls fail, and only those.
     expect(failures.length).toBeLessThanOrEqual(5);
     expect(failures.every((error) => error.attempts === 3 && !error.budgetExhausted)).toBe(true);
     expect(logs.named('upstream_retry_budget_exhausted')).toEqual([]);
-    expect(inventory.calls.length).toBe(LOGICAL_REQUESTS + logs.named('upstream_retry').length);
+    expect(inventory.calls).toBe(LOGICAL_REQUESTS + logs.named('upstream_retry').length);
   }, 60_000);
 });

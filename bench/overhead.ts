@@ -71,9 +71,20 @@ export async function measureOverhead(baseUrl: string, plan: OverheadPlan): Prom
   return rows;
 }
 
+/**
+ * `row`'s throughput over bare ky's, round by round (the two ran seconds apart
+ * in the same round), then the median over rounds: steadier than the ratio of
+ * the medians when other load on the machine comes and goes.
+ */
+export function perRoundRatio(row: OverheadRow, ky: OverheadRow | undefined): number {
+  if (ky === undefined) return Number.NaN;
+  return median(row.throughputs.map((throughput, round) => throughput / (ky.throughputs[round] ?? Number.NaN)));
+}
+
 /** The overhead rows as a markdown table. */
 export function overheadTable(rows: readonly OverheadRow[]): string {
-  const ky = rows.find((row) => row.name === BARE_KY)?.throughput ?? Number.NaN;
+  const kyRow = rows.find((row) => row.name === BARE_KY);
+  const ky = kyRow?.throughput ?? Number.NaN;
   const undici = rows.find((row) => row.name === UNDICI)?.throughput ?? Number.NaN;
   const kyCpu = rows.find((row) => row.name === BARE_KY)?.cpuMicros ?? Number.NaN;
   const body = rows.map((row) => [
@@ -83,12 +94,13 @@ export function overheadTable(rows: readonly OverheadRow[]): string {
     fmt(row.p50, 2),
     fmt(row.p99, 2),
     `${fmt(row.throughput / ky, 2)}×`,
+    `${fmt(perRoundRatio(row, kyRow), 2)}×`,
     `${fmt(row.throughput / undici, 2)}×`,
     `${fmt(row.cpuMicros)} (${fmt(kyCpu / row.cpuMicros, 2)}×)`,
     row.errors === 0 ? '0' : `${row.errors} (${describe(row.firstError)})`,
   ]);
   return markdownTable(
-    ['client', 'req/s (median)', 'req/s range', 'p50 ms', 'p99 ms', '× bare ky', '× undici.request', 'CPU µs/req (bare ky ÷ this)', 'errors'],
+    ['client', 'req/s (median)', 'req/s range', 'p50 ms', 'p99 ms', '× bare ky', '× bare ky (per round)', '× undici.request', 'CPU µs/req (bare ky ÷ this)', 'errors'],
     body,
   );
 }

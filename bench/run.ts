@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       console.log(runsSummaryTable(runs));
     }
     console.log(
-      '\nreq/s is the median of the rounds; p50/p99 are medians of the per-round percentiles. CPU µs/req is this ' +
+      '\nreq/s is the median of the rounds; "× bare ky (per round)" is the median over rounds of the ratio within a round; p50/p99 are medians of the per-round percentiles. CPU µs/req is this ' +
         'process\'s CPU time (user + system) per request, median of the rounds: the upstream runs in another process, ' +
         'so it is the client\'s own cost, and less sensitive than req/s to other load on the machine. got and axios use a ' +
         'keep-alive http.Agent (maxSockets 64); fetch, ky and undici.request pool connections by default. ' +

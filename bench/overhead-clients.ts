@@ -126,3 +126,12 @@ export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
     },
   },
 ];
+
+/**
+ * The clients the performance goals compare (`npm run bench -- --focus`): with
+ * fewer clients per round, each one runs closer in time to bare ky, so the
+ * ratio within a round is less exposed to load that comes and goes.
+ */
+export const FOCUS_CLIENTS: readonly OverheadClient[] = OVERHEAD_CLIENTS.filter((client) =>
+  [UNDICI, 'global fetch', BARE_KY, DEFAULT_CLIENT, 'ky over createUndiciFetch', UNDICI_CLIENT].includes(client.name),
+);

@@ -4,6 +4,7 @@
  * machine noise hits all of them alike.
  */
 import { BARE_KY, OVERHEAD_CLIENTS, UNDICI } from './overhead-clients.js';
+import type { OverheadClient } from './overhead-clients.js';
 import { fmt, markdownTable, median, pause, percentile, runSlice } from './measure.js';
 
 /** How hard and how long to push. */
@@ -28,9 +29,13 @@ export interface OverheadRow {
 }
 
 /** Runs the overhead rounds and returns one row per client, in display order. */
-export async function measureOverhead(baseUrl: string, plan: OverheadPlan): Promise<OverheadRow[]> {
-  const calls = OVERHEAD_CLIENTS.map((client) => client.make(baseUrl));
-  const rows: OverheadRow[] = OVERHEAD_CLIENTS.map((client) => ({
+export async function measureOverhead(
+  baseUrl: string,
+  plan: OverheadPlan,
+  clients: readonly OverheadClient[] = OVERHEAD_CLIENTS,
+): Promise<OverheadRow[]> {
+  const calls = clients.map((client) => client.make(baseUrl));
+  const rows: OverheadRow[] = clients.map((client) => ({
     name: client.name,
     throughput: 0,
     throughputs: [],
@@ -49,7 +54,11 @@ export async function measureOverhead(baseUrl: string, plan: OverheadPlan): Prom
 
   for (let round = 0; round < plan.rounds; round++) {
     for (let k = 0; k < calls.length; k++) {
-      const i = (round + k) % calls.length;
+      // The start rotates and every other round runs backwards, so no client always follows the same
+      // neighbour (whose garbage the next slice would collect); a full GC between slices, when exposed.
+      const step = round % 2 === 0 ? k : calls.length - 1 - k;
+      const i = (round + step) % calls.length;
+      (globalThis as { gc?: () => void }).gc?.();
       await pause(20);
       const slice = await runSlice(calls[i]!, plan.concurrency, plan.sliceMs);
       const row = rows[i]!;

@@ -6,10 +6,12 @@
  *   npx tsx bench/profile-summary.ts /tmp/rh-prof
  *
  * `client` is `createClient` (defaults, logger false; the default), `undici`
- * (the same over `createUndiciFetch()`), `ky`
+ * (the same over `createUndiciFetch()`), `ky-undici` (ky over it), `ky`
  * (retry 0, timeout off) or `naive` (ky + cockatiel), so the profiles can be
  * set side by side.
  */
+import ky from 'ky';
+
 import { createClient } from '../src/index.js';
 import { createUndiciFetch } from '../src/undici/index.js';
 import { bareKy, naiveGet, naivePolicy } from './contenders.js';
@@ -28,6 +30,10 @@ function makeCall(baseUrl: string): () => Promise<unknown> {
       const client = createClient(baseUrl, { logger: false, fetch: createUndiciFetch() });
       return () => client.get('ok');
     }
+    case 'ky-undici': {
+      const http = ky.create({ retry: 0, timeout: false, fetch: createUndiciFetch() });
+      return () => http.get(`${baseUrl}ok`).json();
+    }
     case 'ky': {
       const http = bareKy();
       return () => http.get(`${baseUrl}ok`).json();
@@ -38,7 +44,7 @@ function makeCall(baseUrl: string): () => Promise<unknown> {
       return () => naiveGet(policy, http, `${baseUrl}ok`);
     }
     default:
-      throw new Error(`unknown client "${kind}": createClient, undici, ky or naive`);
+      throw new Error(`unknown client "${kind}": createClient, undici, ky-undici, ky or naive`);
   }
 }
 

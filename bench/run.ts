@@ -3,7 +3,8 @@
  * upstream in a child process. `npm run bench -- --quick` is a ~20 s smoke
  * run with the same code paths and smaller numbers. The overhead section runs
  * `--runs=N` times (3 by default, 1 with --quick) and ends with the median and
- * range of each client's ratio over the runs.
+ * range of each client's ratio over the runs. `--focus` measures only the
+ * clients the goals compare (more, shorter rounds) and skips the rest.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 
@@ -11,6 +12,7 @@ import { fmt } from './measure.js';
 import { measureMemory } from './memory.js';
 import { measureOverhead, overheadTable } from './overhead.js';
 import type { OverheadPlan } from './overhead.js';
+import { FOCUS_CLIENTS, OVERHEAD_CLIENTS } from './overhead-clients.js';
 import { measureResilience, resilienceTable } from './resilience.js';
 import type { OverheadRow } from './overhead.js';
 import { runsSummaryTable } from './runs-summary.js';
@@ -18,12 +20,15 @@ import type { ResiliencePlan } from './resilience.js';
 import { startUpstream } from './upstream.js';
 
 const quick = process.argv.includes('--quick');
+const focus = process.argv.includes('--focus');
 const RUNS = Number(process.argv.find((arg) => arg.startsWith('--runs='))?.slice('--runs='.length) ?? (quick ? 1 : 3));
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be an integer >= 1');
 
 const OVERHEAD: OverheadPlan = quick
   ? { rounds: 3, sliceMs: 150, warmupMs: 100, concurrency: 16 }
-  : { rounds: 5, sliceMs: 800, warmupMs: 400, concurrency: 16 };
+  : focus
+    ? { rounds: 10, sliceMs: 500, warmupMs: 400, concurrency: 16 }
+    : { rounds: 5, sliceMs: 800, warmupMs: 400, concurrency: 16 };
 const MEMORY_REQUESTS = quick ? 5_000 : 100_000;
 const RESILIENCE: ResiliencePlan = quick
   ? {
@@ -63,7 +68,7 @@ async function main(): Promise<void> {
     );
     const runs: OverheadRow[][] = [];
     for (let run = 1; run <= RUNS; run++) {
-      const overhead = await measureOverhead(upstream.baseUrl, OVERHEAD);
+      const overhead = await measureOverhead(upstream.baseUrl, OVERHEAD, focus ? FOCUS_CLIENTS : OVERHEAD_CLIENTS);
       runs.push(overhead);
       if (RUNS > 1) console.log(`\n### Run ${run} of ${RUNS}\n`);
       console.log(overheadTable(overhead));
@@ -80,6 +85,8 @@ async function main(): Promise<void> {
         '"undici 8 fetch" needs an adapter to be given to ky (it rejects Node\'s bundled Request class). ' +
         'The naive composition prints a MaxListenersExceededWarning at this concurrency (execute() without a per-call signal).',
     );
+
+    if (focus) return;
 
     console.log(`\n## Memory — ${fmt(MEMORY_REQUESTS)} GETs through one createClient (logger false), concurrency 16\n`);
     for (const transport of ['fetch', 'undici'] as const) {
@@ -107,8 +114,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await upstream.close();
+    console.log(`\n(total ${fmt((performance.now() - started) / 1000, 0)} s)`);
   }
-  console.log(`\n(total ${fmt((performance.now() - started) / 1000, 0)} s)`);
 }
 
 await main();

@@ -9,7 +9,12 @@
  *   JSON answer (`{ error: { code, message, requestId } }`) that never leaks
  *   billing's URL or body;
  * - a `catch` by class only where the service means something different
- *   (billing has no such invoice → our own 404); everything else propagates.
+ *   (billing has no such invoice → our own 404); everything else propagates;
+ * - deadlines and cancellation end to end: a caller that hangs up cancels the
+ *   billing call it was waiting for (socket closed, no further retry); the
+ *   caller's `x-request-timeout-ms` (trusted here because orders sits behind
+ *   the gateway, never at the edge) bounds every billing call, and each
+ *   attempt tells billing the time it has left in the same header.
  *
  * Run it against a billing service:
  *   BILLING_URL=http://127.0.0.1:4001/ PORT=4000 npx tsx examples/service.ts
@@ -78,6 +83,7 @@ export function createOrdersService(billingUrl: string, options: OrdersServiceOp
     timeout: { attempt: 2_000, total: 5_000 },
     retry: { maxAttempts: 3, initialDelay: 100 },
     circuitBreaker: { consecutiveFailures: 5, halfOpenAfter: 10_000 },
+    timeoutHeader: 'x-request-timeout-ms', // each attempt tells billing its time left
     ...logging,
     ...options.billing,
   });
@@ -125,7 +131,8 @@ export function createOrdersService(billingUrl: string, options: OrdersServiceOp
     throw new NotFoundError('Route', `${req.method ?? 'GET'} ${url.pathname}`);
   }
 
-  const withContext = requestContext(logging);
+  // The caller's remaining time bounds every billing call; a caller that hangs up cancels them.
+  const withContext = requestContext({ ...logging, timeoutHeader: 'x-request-timeout-ms' });
   const handleError = errorHandler(logging);
   return createServer((req, res) => {
     withContext(req, res, () => {

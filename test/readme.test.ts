@@ -6,7 +6,7 @@ const root = new URL('../', import.meta.url);
 const readme = readFileSync(new URL('README.md', root), 'utf8');
 
 describe('README', () => {
-  it.each(['test/testing/readme-example.test.ts', 'test/testing/readme-service.test.ts'])(
+  it.each(['test/testing/readme-example.test.ts', 'test/testing/readme-service.test.ts', 'test/support/readme-deadline-example.ts'])(
     'shows %s exactly as it is tested',
     (file) => {
       const source = readFileSync(new URL(file, root), 'utf8');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { getRequestId } from '../context/request-context.js';
+import { getRequestContext } from '../context/request-context.js';
 import { assertSafeRequestId, generateRequestId } from '../context/request-id.js';
 import { HTTP_TOKEN, copyHeaders } from './headers.js';
 import type { OutgoingRequest } from '../policies/outgoing-request.js';
@@ -21,7 +21,7 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
  * Validates one call and resolves everything the pipeline needs: the URL
  * (kept inside the base), headers (client's, call's, request ID, idempotency
  * key), request ID (call option, else context, else new), per-call
- * retry/timeout overrides and the deadline.
+ * retry/timeout overrides, and the request context's signal and deadline.
  *
  * @throws TypeError for bad input, naming the option.
  */
@@ -40,12 +40,13 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
   if (hasBody && (method === 'GET' || method === 'HEAD')) throw new TypeError(`a ${method} request cannot have a body (options.json or options.body)`);
 
   const href = resolveUrl(client.baseUrl, path, options.params, options.searchParams);
+  const context = getRequestContext();
   let requestId: string;
   if (options.requestId !== undefined) {
     assertSafeRequestId(options.requestId, 'options.requestId');
     requestId = options.requestId;
   } else {
-    requestId = getRequestId() ?? generateRequestId();
+    requestId = context?.requestId ?? generateRequestId();
   }
 
   const headers: Record<string, string> = { ...client.headers };
@@ -79,6 +80,8 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
     idempotent: hasKey || retry.methods.has(method),
     hedgeable: replayable && (hasKey || HEDGEABLE_METHODS.has(method)),
     signal: options.signal,
+    contextSignal: context?.signal,
+    deadline: context?.deadline,
     startedAt,
   };
 }

@@ -26,6 +26,15 @@ export interface ClientOptions {
    * @default 'x-request-id'
    */
   requestIdHeader?: string;
+  /**
+   * Header that tells the upstream, on every attempt, the time that attempt
+   * has left in integer milliseconds (the smaller of the attempt timeout and
+   * the call's remaining time, itself bounded by the request context's
+   * deadline), so the upstream can stop in time too. Pairs with
+   * `requestContext({ timeoutHeader })` on the upstream's side.
+   * @default off
+   */
+  timeoutHeader?: string;
   /** Per-attempt and total timeouts. */
   timeout?: TimeoutOptions;
   /**

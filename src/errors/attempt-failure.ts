@@ -15,7 +15,7 @@ export type AttemptFailure =
       retryAfterMs: number | undefined;
     }
   | { kind: 'network'; systemCode: string | undefined; cause: unknown }
-  | { kind: 'timeout'; scope: 'attempt' | 'total'; timeoutMs: number; cause: unknown }
+  | { kind: 'timeout'; scope: 'attempt' | 'total' | 'deadline'; timeoutMs: number; cause: unknown }
   | { kind: 'aborted'; cause: unknown }
   | { kind: 'invalid-response'; status: number; excerpt: string | undefined; cause: unknown }
   | { kind: 'circuit-open'; cause: unknown }

@@ -51,7 +51,7 @@ export interface UpstreamErrorInit {
   /** The timeout that fired, in milliseconds (timeouts only). */
   timeoutMs?: number | undefined;
   /** Which timeout fired: one attempt's, or the whole call's (timeouts only). */
-  timeoutKind?: 'attempt' | 'total' | undefined;
+  timeoutKind?: 'attempt' | 'total' | 'deadline' | undefined;
   /** Overrides the class's description of what happened (the middle of the message). */
   detail?: string | undefined;
   /** The underlying error. */

@@ -8,8 +8,8 @@ import { UpstreamError } from './upstream-error.js';
 export class UpstreamTimeoutError extends UpstreamError {
   /** @inheritDoc */
   static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_TIMEOUT', statusCode: 504, retryable: true };
-  /** Which timeout fired: one attempt's, or the whole call's. */
-  readonly timeoutKind: 'attempt' | 'total' | undefined;
+  /** Which timeout fired: one attempt's, the whole call's, or the request context's deadline. */
+  readonly timeoutKind: 'attempt' | 'total' | 'deadline' | undefined;
   /** The timeout that fired, in milliseconds. */
   readonly timeoutMs: number | undefined;
 

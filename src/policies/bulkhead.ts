@@ -28,8 +28,10 @@ export type ResolvedBulkhead = Required<BulkheadOptions>;
  * queued call only once a slot frees, and that call's refusal then skips the
  * dequeue, stalling the calls queued behind it. Instead a queued call answers
  * its caller's abort at once; its queue entry runs out when it reaches the
- * front, returning without sending anything. A queued call runs in its own
- * caller's AsyncLocalStorage context, whichever call freed the slot.
+ * front, returning without sending anything. The same holds for the request
+ * context's deadline: a call still queued when it passes fails then, nothing
+ * sent. A queued call runs in its own caller's AsyncLocalStorage context,
+ * whichever call freed the slot.
  */
 export function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work: () => Promise<CallOutcome>): Promise<CallOutcome> {
   const signal = call.signal;
@@ -40,20 +42,27 @@ export function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work: () =
   const admitted = bulkhead
     .execute(() => inCallersContext(() => {
       started = true;
-      return signal?.aborted === true ? Promise.resolve(failed({ kind: 'aborted', cause: signal.reason })) : work();
+      if (signal?.aborted === true) return Promise.resolve(failed({ kind: 'aborted', cause: signal.reason }));
+      if (call.pastContextDeadline()) return Promise.resolve({ result: call.contextExpired(), sent: 0, budgetExhausted: false });
+      return work();
     }))
     .catch((error: unknown) => {
       if (error instanceof BulkheadRejectedError) return failed({ kind: 'concurrency-limit', cause: error });
       throw error;
     });
-  if (signal === undefined) return admitted;
+  const untilDeadline = call.contextRemaining();
+  if (signal === undefined && untilDeadline === undefined) return admitted;
   return new Promise<CallOutcome>((resolve, reject) => {
     const onAbort = (): void => {
-      if (!started) resolve(failed({ kind: 'aborted', cause: signal.reason }));
+      if (!started) resolve(failed({ kind: 'aborted', cause: signal?.reason }));
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = untilDeadline === undefined ? undefined : setTimeout(() => {
+      if (!started) resolve({ result: call.contextExpired(), sent: 0, budgetExhausted: false });
+    }, Math.max(0, untilDeadline));
+    signal?.addEventListener('abort', onAbort, { once: true });
     admitted.then(resolve, reject).finally(() => {
-      signal.removeEventListener('abort', onAbort);
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     });
   });
 }

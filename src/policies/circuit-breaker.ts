@@ -107,6 +107,17 @@ function restoredState(options: ResolvedBreaker): { initialState?: unknown } {
   return { initialState: structuredClone(value) };
 }
 
+/**
+ * An outcome that counts neither way: a cancellation, a defect, or the request
+ * context's deadline — a caller's tight deadline must not open the circuit
+ * for everyone, nor count as a healthy answer.
+ */
+function isNeutral(result: AttemptResult): boolean {
+  if (result.ok) return false;
+  const failure = result.failure;
+  return NEUTRAL_KINDS.has(failure.kind) || (failure.kind === 'timeout' && failure.scope === 'deadline');
+}
+
 /** An unhealthy answer the upstream actually gave: nothing sent proves nothing. */
 function isFailure(outcome: GuardedOutcome): boolean {
   return outcome.sent > 0 && isUnhealthy(outcome.result);
@@ -173,7 +184,7 @@ export class Breaker {
         const state = this.#policy.state;
         const probe = state === CircuitState.HalfOpen || state === CircuitState.Open;
         const outcome = await fn();
-        if (outcome.sent === 0 || (!outcome.result.ok && NEUTRAL_KINDS.has(outcome.result.failure.kind))) {
+        if (outcome.sent === 0 || isNeutral(outcome.result)) {
           // A cancelled call, one refused before it left, or one that sent nothing says nothing either way. A cancelled probe
           // proves nothing about the upstream either: reopen rather than let cockatiel close.
           if (!probe) throw new NeutralOutcome(outcome);

@@ -1,4 +1,4 @@
-import { ATTEMPT_TIMEOUT, AttemptSignal, TOTAL_TIMEOUT } from '../transport/attempt-signal.js';
+import { ATTEMPT_TIMEOUT, AttemptSignal } from '../transport/attempt-signal.js';
 import type { Call } from './call.js';
 import type { GuardedOutcome } from './circuit-breaker.js';
 
@@ -21,8 +21,9 @@ export type ResolvedTimeout = Required<TimeoutOptions>;
 
 /**
  * One attempt's signal, firing at the earlier of the attempt timeout and the
- * call's deadline; `undefined` when the deadline has passed and nothing may
- * be sent. The total timeout is not a layer of its own: every attempt's single
+ * call's deadline (the total timeout's, or the request context's when that
+ * comes first); `undefined` when the deadline has passed and nothing may be
+ * sent. The total timeout is not a layer of its own: every attempt's single
  * timer fires at the earlier of its own limit and the deadline, and no backoff
  * wait is started that would pass the deadline.
  */
@@ -32,7 +33,7 @@ export function attemptSignalFor(call: Call): AttemptSignal | undefined {
   const { timeout } = call.request;
   const signal = call.signal;
   return remaining <= timeout.attempt
-    ? new AttemptSignal(remaining, TOTAL_TIMEOUT, signal)
+    ? new AttemptSignal(remaining, call.deadlineReason, signal)
     : new AttemptSignal(timeout.attempt, ATTEMPT_TIMEOUT, signal);
 }
 

@@ -11,7 +11,12 @@ export interface OutgoingRequest extends AttemptRequest {
   readonly idempotent: boolean;
   /** May be hedged: GET/HEAD or an idempotency key, and a replayable body. */
   readonly hedgeable: boolean;
+  /** The call's own `signal` option. */
   readonly signal: AbortSignal | undefined;
+  /** The request context's signal, if any: it cancels the call too. */
+  readonly contextSignal: AbortSignal | undefined;
+  /** The request context's deadline (epoch ms), if any: the call ends by then. */
+  readonly deadline: number | undefined;
   /** `performance.now()` when the call started (its duration counts from here; the deadline from admission). */
   readonly startedAt: number;
 }

@@ -35,7 +35,8 @@ export interface PipelineConfig {
  * The policies of one client, built once, applied to every call, outside in:
  * bulkhead → total timeout → retry (with budget) → circuit breaker → hedging
  * → attempt timeout → transport. The total timeout is not a layer of its own
- * (see {@link attemptSignalFor}).
+ * (see {@link attemptSignalFor}); the request context's deadline bounds it,
+ * and the context's signal cancels the call like its own `signal`.
  */
 export class Pipeline {
   readonly #transport: Transport;
@@ -122,6 +123,7 @@ export class Pipeline {
   #guarded(call: Call): Promise<CallOutcome> {
     const signal = call.signal;
     if (signal?.aborted === true) return Promise.resolve(failed({ kind: 'aborted', cause: signal.reason }));
+    if (call.pastContextDeadline()) return Promise.resolve({ result: call.contextExpired(), sent: 0, budgetExhausted: false });
     if (this.#bulkhead === undefined) return this.#retrying(call);
     return throughBulkhead(this.#bulkhead, call, () => this.#retrying(call));
   }
@@ -180,7 +182,7 @@ export class Pipeline {
       const signal = attemptSignalFor(call);
       if (signal === undefined) return { result: call.expired(), sent: 0 };
       try {
-        return { result: await this.#send(call, signal.signal), sent: 1 };
+        return { result: await this.#send(call, signal.signal, signal.ms), sent: 1 };
       } finally {
         signal.dispose();
       }
@@ -209,16 +211,16 @@ export class Pipeline {
   #start(call: Call): RunningAttempt | undefined {
     const signal = attemptSignalFor(call);
     if (signal === undefined) return undefined;
-    const promise = this.#send(call, signal.signal).finally(() => {
+    const promise = this.#send(call, signal.signal, signal.ms).finally(() => {
       signal.dispose();
     });
     return { promise, abort: (reason) => { signal.abort(reason); } };
   }
 
   /** Sends one attempt, through the instrumentation when one is installed. */
-  #send(call: Call, signal: AbortSignal): Promise<AttemptResult> {
+  #send(call: Call, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
     const hooks = instrumentation.current;
-    if (hooks === undefined) return this.#transport.send(call.request, signal);
-    return hooks.runAttempt(call, () => this.#transport.send(call.request, signal));
+    if (hooks === undefined) return this.#transport.send(call.request, signal, timeLeftMs);
+    return hooks.runAttempt(call, () => this.#transport.send(call.request, signal, timeLeftMs));
   }
 }

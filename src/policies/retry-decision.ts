@@ -111,7 +111,7 @@ export function isTransient(failure: AttemptFailure, retry: ResolvedRetry): bool
 
 /**
  * The retry rules as one pure function. Retried: network errors, attempt
- * timeouts and `retryOnStatus` answers — for idempotent requests only, except
+ * timeouts and `retryOnStatus` answers (never a total or deadline timeout) — for idempotent requests only, except
  * a refused connection (nothing was sent), which is retried for any method.
  * `Retry-After` replaces the backoff, capped by `maxRetryAfter`; a wait that
  * would pass the deadline is not started.
@@ -123,7 +123,7 @@ export function decideRetry(question: RetryQuestion): RetryAnswer {
     isTransient(failure, retry) &&
     (idempotent ||
       (failure.kind === 'network' && failure.systemCode === 'ECONNREFUSED')) &&
-    !(failure.kind === 'timeout' && failure.scope === 'total') &&
+    !(failure.kind === 'timeout' && failure.scope !== 'attempt') &&
     failure.kind !== 'circuit-open' &&
     failure.kind !== 'concurrency-limit';
   if (!transient) return { retry: false, reason: `${reason} is not retried` };

@@ -7,10 +7,12 @@ export class AbortReason {
   /**
    * @param kind - What ended the attempt.
    * @param cause - The caller's own abort reason, for `caller`.
+   * @param timeoutMs - For `deadline`: the milliseconds the request context allowed the call.
    */
   constructor(
-    readonly kind: 'attempt-timeout' | 'total-timeout' | 'caller' | 'hedge-lost',
+    readonly kind: 'attempt-timeout' | 'total-timeout' | 'deadline' | 'caller' | 'hedge-lost',
     readonly cause?: unknown,
+    readonly timeoutMs?: number,
   ) {}
 }
 
@@ -38,11 +40,15 @@ export class AttemptSignal {
   readonly #parent: AbortSignal | undefined;
 
   /**
-   * @param ms - When the timer fires.
+   * @param ms - When the timer fires: the time the attempt has left.
    * @param timeoutReason - The reason it aborts with.
    * @param parent - The caller's signal, if any.
    */
-  constructor(ms: number, timeoutReason: AbortReason, parent: AbortSignal | undefined) {
+  constructor(
+    readonly ms: number,
+    timeoutReason: AbortReason,
+    parent: AbortSignal | undefined,
+  ) {
     this.#timer = setTimeout(abortWith, ms, this.#controller, timeoutReason);
     this.#parent = parent;
     parent?.addEventListener('abort', this, { once: true });

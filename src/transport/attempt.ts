@@ -34,14 +34,17 @@ export interface AttemptRequest {
  */
 export class Transport {
   readonly #ky: KyInstance;
+  readonly #timeoutHeader: string | undefined;
   readonly #dispatcher: DispatcherLike | undefined;
 
   /**
    * @param fetchImpl - The fetch to use; the global fetch, read at each attempt (msw installs it late), when absent.
+   * @param timeoutHeader - Lower-case header that tells the upstream the time each attempt has left; none when absent.
    * @param dispatcher - An undici dispatcher handed to fetch on every attempt (`init.dispatcher`).
    */
-  constructor(fetchImpl: typeof fetch | undefined, dispatcher?: DispatcherLike) {
+  constructor(fetchImpl: typeof fetch | undefined, timeoutHeader?: string, dispatcher?: DispatcherLike) {
     const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+    this.#timeoutHeader = timeoutHeader;
     this.#dispatcher = dispatcher;
     // One fetch for the client's life: ky hands it the attempt's init as an option it does not know
     // (passed through to fetch), so no closure is made per attempt.
@@ -66,13 +69,22 @@ export class Transport {
    * option headers through two extra `Headers` objects —, the body as the
    * caller gave it (a string keeps its length, a stream stays a stream), the
    * redirect mode and the dispatcher. fetch honours `init` over the Request's
-   * own fields, so a custom `fetch` option must read `init` too, as the
-   * standard one does.
+   * own fields, so timeouts, hedge losses and caller aborts still cancel the
+   * request and its body; a custom `fetch` option must read `init` too, as
+   * the standard one does.
+   *
+   * @param request - What to send.
+   * @param signal - The attempt's signal (its timeout, the caller's and the context's cancellation).
+   * @param timeLeftMs - The time this attempt has left; sent in the client's `timeoutHeader`, when set, as integer ms.
    */
-  async send(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
+  async send(request: AttemptRequest, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
+    const timeoutHeader = this.#timeoutHeader;
     const init: RequestInit & { duplex?: 'half'; dispatcher?: DispatcherLike } = {
       method: request.method,
-      headers: request.headers,
+      headers:
+        timeoutHeader === undefined
+          ? request.headers
+          : { ...request.headers, [timeoutHeader]: String(Math.max(1, Math.floor(timeLeftMs))) },
       signal,
       // A redirect is answered as what it is (an UpstreamHttpError), never followed: fetch would
       // carry the client's headers (API keys, tokens) to wherever the Location points.

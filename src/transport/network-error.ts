@@ -24,6 +24,8 @@ export function classifyThrown(error: unknown, signal: AbortSignal, timeout: Att
         return { kind: 'timeout', scope: 'attempt', timeoutMs: timeout.attempt, cause: undefined };
       case 'total-timeout':
         return { kind: 'timeout', scope: 'total', timeoutMs: timeout.total, cause: undefined };
+      case 'deadline':
+        return { kind: 'timeout', scope: 'deadline', timeoutMs: reason.timeoutMs ?? timeout.total, cause: undefined };
       default:
         return { kind: 'aborted', cause: reason.cause };
     }

@@ -100,6 +100,34 @@ describe('orders service (examples/service.ts)', () => {
     expect(billing.calls).toHaveLength(3);
   });
 
+  it('stops calling billing when its own caller hangs up: no retry follows', async () => {
+    server.use(billing.delay('get', 'invoices/:id', 'infinite'));
+    // Without the cancellation, two more attempts would follow within 250 ms each.
+    const base = await startOrders({ logger: false, billing: { retry: { initialDelay: 1 }, timeout: { attempt: 250 } } });
+    const caller = new AbortController();
+    const inbound = fetch(`${base}/orders/o-1`, { signal: caller.signal }).catch((error: unknown) => error);
+    for (let waited = 0; billing.calls.length === 0 && waited < 5_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    caller.abort();
+    expect(await inbound).toBeInstanceOf(Error);
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(billing.calls).toHaveLength(1);
+  });
+
+  it("answers 504 within the caller's x-request-timeout-ms and tells billing the time left", async () => {
+    server.use(billing.delay('get', 'invoices/:id', 'infinite'));
+    const base = await startOrders();
+    const started = performance.now();
+    const { status, body } = await call(`${base}/orders/o-1`, { headers: { 'x-request-timeout-ms': '300' } });
+    expect(status).toBe(504);
+    expect(body.error.code).toBe('UPSTREAM_TIMEOUT');
+    expect(performance.now() - started).toBeLessThan(1_900); // billing's own attempt timeout is 2 000 ms
+    expect(billing.calls).toHaveLength(1); // a deadline is not retried
+    const sent = Number(billing.calls[0]!.headers['x-request-timeout-ms']);
+    expect(Number.isInteger(sent)).toBe(true);
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThanOrEqual(300);
+  });
+
   it("pays with the caller's idempotency key on every attempt", async () => {
     server.use(billing.failFirst('post', 'invoices/:id/payments', 1, 503, { status: 201, json: { id: 'pay-1', invoiceId: 'inv-1', amount: 10 } }));
     const base = await startOrders();

@@ -72,7 +72,11 @@ describe('requestContext() on a node:http server', () => {
     // Node's parser refuses CR/LF inside a header value, so the middleware is called directly here.
     const echoed = new Map<string, string>();
     const req = { headers: { 'x-request-id': 'abc\r\nset-cookie: x=1' } } as unknown as IncomingMessage;
-    const res = { headersSent: false, setHeader: (name: string, value: string) => echoed.set(name, value) } as unknown as ServerResponse;
+    const res = {
+      headersSent: false,
+      setHeader: (name: string, value: string) => echoed.set(name, value),
+      once: () => undefined,
+    } as unknown as ServerResponse;
     let inside: string | undefined;
     requestContext({ logger: false })(req, res, () => {
       inside = getRequestId();

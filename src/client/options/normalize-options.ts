@@ -27,6 +27,7 @@ export interface ResolvedClientOptions {
   readonly logger: Logger | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly requestIdHeader: string;
+  readonly timeoutHeader: string | undefined;
   readonly timeout: ResolvedTimeout;
   readonly retry: ResolvedRetry;
   readonly budget: ResolvedBudget | undefined;
@@ -37,7 +38,7 @@ export interface ResolvedClientOptions {
   readonly dispatcher: DispatcherLike | undefined;
 }
 
-const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher'] as const satisfies readonly (keyof ClientOptions)[];
+const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher'] as const satisfies readonly (keyof ClientOptions)[];
 
 function normalizeHeaders(path: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
@@ -45,6 +46,15 @@ function normalizeHeaders(path: string, value: unknown): Record<string, string> 
   const out: Record<string, string> = {};
   copyHeaders(path, value as Record<string, string>, out);
   return out;
+}
+
+/** The lower-case `timeoutHeader`, or `undefined` when off. */
+function normalizeTimeoutHeader(value: unknown, requestIdHeader: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !HTTP_TOKEN.test(value)) fail('timeoutHeader', 'a header name', value);
+  const name = value.toLowerCase();
+  if (name === requestIdHeader.toLowerCase()) fail('timeoutHeader', 'a header other than requestIdHeader', value);
+  return name;
 }
 
 /**
@@ -67,6 +77,7 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
   }
   const requestIdHeader = options.requestIdHeader ?? DEFAULTS.requestIdHeader;
   if (typeof requestIdHeader !== 'string' || !HTTP_TOKEN.test(requestIdHeader)) fail('requestIdHeader', 'a header name', requestIdHeader);
+  const timeoutHeader = normalizeTimeoutHeader(raw.timeoutHeader, requestIdHeader);
 
   const retryDefaults: ResolvedRetry = {
     ...DEFAULTS.retry,
@@ -79,6 +90,7 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     logger: options.logger === false ? undefined : (options.logger ?? getDefaultLogger()),
     headers: { ...credentials, ...normalizeHeaders('headers', options.headers) },
     requestIdHeader: requestIdHeader.toLowerCase(),
+    timeoutHeader,
     timeout: normalizeTimeout('timeout', options.timeout, { ...DEFAULTS.timeout }),
     retry: normalizeRetry('retry', options.retry, retryDefaults, true),
     budget: options.retry === false ? undefined : normalizeBudget(options.retry?.budget),

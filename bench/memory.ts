@@ -1,17 +1,23 @@
 /**
  * Memory check, run in a child process with `--expose-gc`: heap used after
  * full GCs before and after `count` requests through ONE createClient
- * instance. Prints one JSON line with the result.
+ * instance, over the global fetch or over `createUndiciFetch()`. Prints one
+ * JSON line with the result.
  *
- * Usage: node --expose-gc --import tsx bench/memory.ts <baseUrl> <count> [concurrency]
+ * Usage: node --expose-gc --import tsx bench/memory.ts <baseUrl> <count> [concurrency] [fetch|undici]
  */
 import { spawn } from 'node:child_process';
 
 import { createClient } from '../src/index.js';
+import { createUndiciFetch } from '../src/undici/index.js';
 import { TSX_IMPORT, benchFile } from './upstream.js';
+
+/** Which fetch the client sends through. */
+export type MemoryTransport = 'fetch' | 'undici';
 
 /** What the memory child measured. */
 export interface MemoryResult {
+  transport: MemoryTransport;
   requests: number;
   failures: number;
   heapBeforeMb: number;
@@ -48,10 +54,10 @@ async function hammer(call: () => Promise<unknown>, count: number, concurrency: 
   return failures;
 }
 
-async function main(baseUrl: string, count: number, concurrency: number): Promise<void> {
+async function main(baseUrl: string, count: number, concurrency: number, transport: MemoryTransport): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run with node --expose-gc');
-  const client = createClient(baseUrl, { logger: false });
+  const client = createClient(baseUrl, transport === 'undici' ? { logger: false, fetch: createUndiciFetch() } : { logger: false });
   const call = (): Promise<unknown> => client.get('ok');
   await hammer(call, Math.min(2_000, Math.ceil(count / 5)), concurrency); // warm-up: JIT, pool, lazy singletons
   const before = await settledHeap(gc);
@@ -60,6 +66,7 @@ async function main(baseUrl: string, count: number, concurrency: number): Promis
   const seconds = (performance.now() - t0) / 1000;
   const after = await settledHeap(gc);
   const result: MemoryResult = {
+    transport,
     requests: count,
     failures,
     heapBeforeMb: before / MB,
@@ -72,11 +79,11 @@ async function main(baseUrl: string, count: number, concurrency: number): Promis
 }
 
 /** Runs this file in a child process with `--expose-gc` and returns what it printed. */
-export function measureMemory(baseUrl: string, count: number, concurrency: number): Promise<MemoryResult> {
+export function measureMemory(baseUrl: string, count: number, concurrency: number, transport: MemoryTransport = 'fetch'): Promise<MemoryResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', ...TSX_IMPORT, benchFile('memory.ts'), baseUrl, String(count), String(concurrency)],
+      ['--expose-gc', ...TSX_IMPORT, benchFile('memory.ts'), baseUrl, String(count), String(concurrency), transport],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -93,7 +100,9 @@ export function measureMemory(baseUrl: string, count: number, concurrency: numbe
 }
 
 if (process.argv[1] === benchFile('memory.ts')) {
-  const [baseUrl, count, concurrency] = process.argv.slice(2);
-  if (baseUrl === undefined || count === undefined) throw new Error('usage: memory.ts <baseUrl> <count> [concurrency]');
-  await main(baseUrl, Number(count), Number(concurrency ?? '16'));
+  const [baseUrl, count, concurrency, transport = 'fetch'] = process.argv.slice(2);
+  if (baseUrl === undefined || count === undefined || (transport !== 'fetch' && transport !== 'undici')) {
+    throw new Error('usage: memory.ts <baseUrl> <count> [concurrency] [fetch|undici]');
+  }
+  await main(baseUrl, Number(count), Number(concurrency ?? '16'), transport);
 }

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { request as undiciRequest } from 'undici';
 
 import { createClient } from '../src/index.js';
+import { createUndiciFetch } from '../src/undici/index.js';
 import { bareKy, naiveGet, naivePolicy, rawUndiciFetch, undiciFetchForKy } from './contenders.js';
 
 /** One contender of the overhead table. */
@@ -24,6 +25,8 @@ function keepAliveAgent(): HttpAgent {
 
 export const UNDICI = 'undici.request';
 export const BARE_KY = 'ky (retry 0, timeout off)';
+export const DEFAULT_CLIENT = 'createClient (defaults, logger false)';
+export const UNDICI_CLIENT = 'createClient over createUndiciFetch (defaults, logger false)';
 
 /** Every client of the overhead table, in display order. */
 export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
@@ -86,7 +89,7 @@ export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
     },
   },
   {
-    name: 'createClient (defaults, logger false)',
+    name: DEFAULT_CLIENT,
     make: (baseUrl) => {
       const client = createClient(baseUrl, { logger: false });
       return () => client.get('ok');
@@ -101,6 +104,21 @@ export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
     },
   },
   {
+    name: 'ky over createUndiciFetch',
+    make: (baseUrl) => {
+      const http = ky.create({ retry: 0, timeout: false, fetch: createUndiciFetch() });
+      const url = `${baseUrl}ok`;
+      return () => http.get(url).json();
+    },
+  },
+  {
+    name: UNDICI_CLIENT,
+    make: (baseUrl) => {
+      const client = createClient(baseUrl, { logger: false, fetch: createUndiciFetch() });
+      return () => client.get('ok');
+    },
+  },
+  {
     name: 'createClient (logger false, undici 8 fetch)',
     make: (baseUrl) => {
       const client = createClient(baseUrl, { logger: false, fetch: undiciFetchForKy });
@@ -108,3 +126,12 @@ export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
     },
   },
 ];
+
+/**
+ * The clients the performance goals compare (`npm run bench -- --focus`): with
+ * fewer clients per round, each one runs closer in time to bare ky, so the
+ * ratio within a round is less exposed to load that comes and goes.
+ */
+export const FOCUS_CLIENTS: readonly OverheadClient[] = OVERHEAD_CLIENTS.filter((client) =>
+  [UNDICI, 'global fetch', BARE_KY, DEFAULT_CLIENT, 'ky over createUndiciFetch', UNDICI_CLIENT].includes(client.name),
+);

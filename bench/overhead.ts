@@ -4,6 +4,7 @@
  * machine noise hits all of them alike.
  */
 import { BARE_KY, OVERHEAD_CLIENTS, UNDICI } from './overhead-clients.js';
+import type { OverheadClient } from './overhead-clients.js';
 import { fmt, markdownTable, median, pause, percentile, runSlice } from './measure.js';
 
 /** How hard and how long to push. */
@@ -28,9 +29,13 @@ export interface OverheadRow {
 }
 
 /** Runs the overhead rounds and returns one row per client, in display order. */
-export async function measureOverhead(baseUrl: string, plan: OverheadPlan): Promise<OverheadRow[]> {
-  const calls = OVERHEAD_CLIENTS.map((client) => client.make(baseUrl));
-  const rows: OverheadRow[] = OVERHEAD_CLIENTS.map((client) => ({
+export async function measureOverhead(
+  baseUrl: string,
+  plan: OverheadPlan,
+  clients: readonly OverheadClient[] = OVERHEAD_CLIENTS,
+): Promise<OverheadRow[]> {
+  const calls = clients.map((client) => client.make(baseUrl));
+  const rows: OverheadRow[] = clients.map((client) => ({
     name: client.name,
     throughput: 0,
     throughputs: [],
@@ -49,7 +54,11 @@ export async function measureOverhead(baseUrl: string, plan: OverheadPlan): Prom
 
   for (let round = 0; round < plan.rounds; round++) {
     for (let k = 0; k < calls.length; k++) {
-      const i = (round + k) % calls.length;
+      // The start rotates and every other round runs backwards, so no client always follows the same
+      // neighbour (whose garbage the next slice would collect); a full GC between slices, when exposed.
+      const step = round % 2 === 0 ? k : calls.length - 1 - k;
+      const i = (round + step) % calls.length;
+      (globalThis as { gc?: () => void }).gc?.();
       await pause(20);
       const slice = await runSlice(calls[i]!, plan.concurrency, plan.sliceMs);
       const row = rows[i]!;
@@ -71,9 +80,20 @@ export async function measureOverhead(baseUrl: string, plan: OverheadPlan): Prom
   return rows;
 }
 
+/**
+ * `row`'s throughput over bare ky's, round by round (the two ran seconds apart
+ * in the same round), then the median over rounds: steadier than the ratio of
+ * the medians when other load on the machine comes and goes.
+ */
+export function perRoundRatio(row: OverheadRow, ky: OverheadRow | undefined): number {
+  if (ky === undefined) return Number.NaN;
+  return median(row.throughputs.map((throughput, round) => throughput / (ky.throughputs[round] ?? Number.NaN)));
+}
+
 /** The overhead rows as a markdown table. */
 export function overheadTable(rows: readonly OverheadRow[]): string {
-  const ky = rows.find((row) => row.name === BARE_KY)?.throughput ?? Number.NaN;
+  const kyRow = rows.find((row) => row.name === BARE_KY);
+  const ky = kyRow?.throughput ?? Number.NaN;
   const undici = rows.find((row) => row.name === UNDICI)?.throughput ?? Number.NaN;
   const kyCpu = rows.find((row) => row.name === BARE_KY)?.cpuMicros ?? Number.NaN;
   const body = rows.map((row) => [
@@ -83,12 +103,13 @@ export function overheadTable(rows: readonly OverheadRow[]): string {
     fmt(row.p50, 2),
     fmt(row.p99, 2),
     `${fmt(row.throughput / ky, 2)}×`,
+    `${fmt(perRoundRatio(row, kyRow), 2)}×`,
     `${fmt(row.throughput / undici, 2)}×`,
     `${fmt(row.cpuMicros)} (${fmt(kyCpu / row.cpuMicros, 2)}×)`,
     row.errors === 0 ? '0' : `${row.errors} (${describe(row.firstError)})`,
   ]);
   return markdownTable(
-    ['client', 'req/s (median)', 'req/s range', 'p50 ms', 'p99 ms', '× bare ky', '× undici.request', 'CPU µs/req (bare ky ÷ this)', 'errors'],
+    ['client', 'req/s (median)', 'req/s range', 'p50 ms', 'p99 ms', '× bare ky', '× bare ky (per round)', '× undici.request', 'CPU µs/req (bare ky ÷ this)', 'errors'],
     body,
   );
 }

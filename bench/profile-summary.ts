@@ -6,6 +6,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { fmt, markdownTable } from './measure.js';
 
@@ -30,9 +31,11 @@ function newestProfile(target: string): string {
   return files[0];
 }
 
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
 function shortUrl(url: string): string {
-  const repo = url.indexOf('/work/main/');
-  if (repo !== -1) return url.slice(repo + '/work/main/'.length);
+  const repo = url.indexOf(REPO);
+  if (repo !== -1) return url.slice(repo + REPO.length);
   const modules = url.lastIndexOf('node_modules/');
   if (modules !== -1) return url.slice(modules);
   return url === '' ? '(native)' : url.replace(/^node:/, 'node:');

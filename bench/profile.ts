@@ -5,11 +5,15 @@
  *   node --cpu-prof --cpu-prof-dir=/tmp/rh-prof --import tsx bench/profile.ts [client] [seconds]
  *   npx tsx bench/profile-summary.ts /tmp/rh-prof
  *
- * `client` is `createClient` (defaults, logger false; the default), `ky`
+ * `client` is `createClient` (defaults, logger false; the default), `undici`
+ * (the same over `createUndiciFetch()`), `ky-undici` (ky over it), `ky`
  * (retry 0, timeout off) or `naive` (ky + cockatiel), so the profiles can be
  * set side by side.
  */
+import ky from 'ky';
+
 import { createClient } from '../src/index.js';
+import { createUndiciFetch } from '../src/undici/index.js';
 import { bareKy, naiveGet, naivePolicy } from './contenders.js';
 import { fmt, runSlice } from './measure.js';
 import { startUpstream } from './upstream.js';
@@ -22,6 +26,14 @@ function makeCall(baseUrl: string): () => Promise<unknown> {
       const client = createClient(baseUrl, { logger: false });
       return () => client.get('ok');
     }
+    case 'undici': {
+      const client = createClient(baseUrl, { logger: false, fetch: createUndiciFetch() });
+      return () => client.get('ok');
+    }
+    case 'ky-undici': {
+      const http = ky.create({ retry: 0, timeout: false, fetch: createUndiciFetch() });
+      return () => http.get(`${baseUrl}ok`).json();
+    }
     case 'ky': {
       const http = bareKy();
       return () => http.get(`${baseUrl}ok`).json();
@@ -32,7 +44,7 @@ function makeCall(baseUrl: string): () => Promise<unknown> {
       return () => naiveGet(policy, http, `${baseUrl}ok`);
     }
     default:
-      throw new Error(`unknown client "${kind}": createClient, ky or naive`);
+      throw new Error(`unknown client "${kind}": createClient, undici, ky-undici, ky or naive`);
   }
 }
 

@@ -1,7 +1,10 @@
 /**
  * `npm run bench` — overhead, memory and resilience benchmarks against an
  * upstream in a child process. `npm run bench -- --quick` is a ~20 s smoke
- * run with the same code paths and smaller numbers.
+ * run with the same code paths and smaller numbers. The overhead section runs
+ * `--runs=N` times (3 by default, 1 with --quick) and ends with the median and
+ * range of each client's ratio over the runs. `--focus` measures only the
+ * clients the goals compare (more, shorter rounds) and skips the rest.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 
@@ -9,15 +12,23 @@ import { fmt } from './measure.js';
 import { measureMemory } from './memory.js';
 import { measureOverhead, overheadTable } from './overhead.js';
 import type { OverheadPlan } from './overhead.js';
+import { FOCUS_CLIENTS, OVERHEAD_CLIENTS } from './overhead-clients.js';
 import { measureResilience, resilienceTable } from './resilience.js';
+import type { OverheadRow } from './overhead.js';
+import { runsSummaryTable } from './runs-summary.js';
 import type { ResiliencePlan } from './resilience.js';
 import { startUpstream } from './upstream.js';
 
 const quick = process.argv.includes('--quick');
+const focus = process.argv.includes('--focus');
+const RUNS = Number(process.argv.find((arg) => arg.startsWith('--runs='))?.slice('--runs='.length) ?? (quick ? 1 : 3));
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be an integer >= 1');
 
 const OVERHEAD: OverheadPlan = quick
   ? { rounds: 3, sliceMs: 150, warmupMs: 100, concurrency: 16 }
-  : { rounds: 5, sliceMs: 800, warmupMs: 400, concurrency: 16 };
+  : focus
+    ? { rounds: 10, sliceMs: 500, warmupMs: 400, concurrency: 16 }
+    : { rounds: 5, sliceMs: 800, warmupMs: 400, concurrency: 16 };
 const MEMORY_REQUESTS = quick ? 5_000 : 100_000;
 const RESILIENCE: ResiliencePlan = quick
   ? {
@@ -55,10 +66,19 @@ async function main(): Promise<void> {
       `\n## Overhead — GET /ok (small JSON, parsed), concurrency ${OVERHEAD.concurrency}, ` +
         `${OVERHEAD.rounds} interleaved rounds × ${OVERHEAD.sliceMs} ms per client\n`,
     );
-    const overhead = await measureOverhead(upstream.baseUrl, OVERHEAD);
-    console.log(overheadTable(overhead));
+    const runs: OverheadRow[][] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      const overhead = await measureOverhead(upstream.baseUrl, OVERHEAD, focus ? FOCUS_CLIENTS : OVERHEAD_CLIENTS);
+      runs.push(overhead);
+      if (RUNS > 1) console.log(`\n### Run ${run} of ${RUNS}\n`);
+      console.log(overheadTable(overhead));
+    }
+    if (RUNS > 1) {
+      console.log(`\n### Over the ${RUNS} runs\n`);
+      console.log(runsSummaryTable(runs));
+    }
     console.log(
-      '\nreq/s is the median of the rounds; p50/p99 are medians of the per-round percentiles. CPU µs/req is this ' +
+      '\nreq/s is the median of the rounds; "× bare ky (per round)" is the median over rounds of the ratio within a round; p50/p99 are medians of the per-round percentiles. CPU µs/req is this ' +
         'process\'s CPU time (user + system) per request, median of the rounds: the upstream runs in another process, ' +
         'so it is the client\'s own cost, and less sensitive than req/s to other load on the machine. got and axios use a ' +
         'keep-alive http.Agent (maxSockets 64); fetch, ky and undici.request pool connections by default. ' +
@@ -66,13 +86,17 @@ async function main(): Promise<void> {
         'The naive composition prints a MaxListenersExceededWarning at this concurrency (execute() without a per-call signal).',
     );
 
+    if (focus) return;
+
     console.log(`\n## Memory — ${fmt(MEMORY_REQUESTS)} GETs through one createClient (logger false), concurrency 16\n`);
-    const memory = await measureMemory(upstream.baseUrl, MEMORY_REQUESTS, 16);
-    console.log(
-      `heap used after GC: ${fmt(memory.heapBeforeMb, 2)} MB before, ${fmt(memory.heapAfterMb, 2)} MB after → ` +
-        `growth ${fmt(memory.growthMb, 2)} MB (rss ${fmt(memory.rssAfterMb, 0)} MB, ${memory.failures} failures, ` +
-        `${fmt(memory.requests / memory.seconds)} req/s)`,
-    );
+    for (const transport of ['fetch', 'undici'] as const) {
+      const memory = await measureMemory(upstream.baseUrl, MEMORY_REQUESTS, 16, transport);
+      console.log(
+        `${transport === 'fetch' ? 'global fetch     ' : 'createUndiciFetch'}: heap used after GC ${fmt(memory.heapBeforeMb, 2)} MB before, ` +
+          `${fmt(memory.heapAfterMb, 2)} MB after → growth ${fmt(memory.growthMb, 2)} MB (rss ${fmt(memory.rssAfterMb, 0)} MB, ` +
+          `${memory.failures} failures, ${fmt(memory.requests / memory.seconds)} req/s)`,
+      );
+    }
 
     console.log(
       `\n## Resilience — concurrency ${RESILIENCE.concurrency}; /flaky answers 503 to 20 % (seeded), /down always 503, ` +
@@ -90,8 +114,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await upstream.close();
+    console.log(`\n(total ${fmt((performance.now() - started) / 1000, 0)} s)`);
   }
-  console.log(`\n(total ${fmt((performance.now() - started) / 1000, 0)} s)`);
 }
 
 await main();

@@ -10,6 +10,7 @@ export type {
   StandardSchemaTypes,
   StandardSchemaV1,
 } from './errors/standard-schema.js';
+export type { DispatcherLike } from './transport/dispatcher.js';
 export type { BulkheadOptions } from './policies/bulkhead.js';
 export type { CircuitBreakerOptions, CircuitStateName, SamplingBreakerOptions } from './policies/circuit-breaker.js';
 export type { TimeoutOptions } from './policies/deadline.js';

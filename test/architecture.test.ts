@@ -17,6 +17,7 @@ const RANK: Record<string, number> = {
   client: 4,
   server: 5,
   testing: 6,
+  undici: 6,
   otel: 6,
   '.': 7,
 };
@@ -56,6 +57,14 @@ describe('the layering of ../shared/DESIGN.md', () => {
 
   it('lets nothing outside src/testing import the kit', () => {
     expect(imports.filter((edge) => edge.toLayer === 'testing' && edge.fromLayer !== 'testing')).toEqual([]);
+  });
+
+  it('lets nothing outside src/undici import it, or the undici package (an optional peer)', () => {
+    expect(imports.filter((edge) => edge.toLayer === 'undici' && edge.fromLayer !== 'undici')).toEqual([]);
+    const undiciUsers = sourceFiles(SRC)
+      .filter((file) => /from 'undici'/.test(readFileSync(file, 'utf8')))
+      .map((file) => layerOf(file));
+    expect(new Set(undiciUsers)).toEqual(new Set(['undici']));
   });
 
   it('lets nothing outside src/otel import it or the OpenTelemetry API (an optional peer)', () => {

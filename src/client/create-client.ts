@@ -16,7 +16,7 @@ class ResilientClient implements Client {
     this.name = options.name;
     this.#options = options;
     const sink = new EventSink(options.logger === undefined ? undefined : createLogSubscriber(options.logger));
-    this.#pipeline = new Pipeline(options, new Transport(options.fetch, options.timeoutHeader), sink);
+    this.#pipeline = new Pipeline(options, new Transport(options.fetch, options.timeoutHeader, options.dispatcher), sink);
   }
 
   get circuitState(): CircuitStateName {

@@ -43,7 +43,7 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
 
   const schema = checkSchema(options.schema);
   const expectedStatus = checkExpectedStatus(options.expectedStatus);
-  const url = resolveUrl(client.baseUrl, path, options.params, options.searchParams);
+  const href = resolveUrl(client.baseUrl, path, options.params, options.searchParams);
   const context = getRequestContext();
   let requestId: string;
   if (options.requestId !== undefined) {
@@ -75,7 +75,7 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
   const startedAt = performance.now();
   return {
     method,
-    href: url.href,
+    href,
     headers,
     body,
     requestId,

@@ -4,6 +4,7 @@ import type { InferSchemaOutput, StandardSchemaV1 } from '../errors/standard-sch
 import type { BulkheadOptions } from '../policies/bulkhead.js';
 import type { CircuitBreakerOptions, CircuitStateName } from '../policies/circuit-breaker.js';
 import type { TimeoutOptions } from '../policies/deadline.js';
+import type { DispatcherLike } from '../transport/dispatcher.js';
 import type { HedgingOptions } from '../policies/hedging.js';
 import type { CallRetryOptions, RetryOptions } from '../policies/retry-decision.js';
 
@@ -62,6 +63,13 @@ export interface ClientOptions {
    * @default globalThis.fetch
    */
   fetch?: typeof fetch;
+  /**
+   * An undici dispatcher handed to `fetch` on every attempt (`init.dispatcher`): an `Agent` or
+   * `Pool` for connection limits and keep-alive, `connect` TLS options for mTLS, a `ProxyAgent` or
+   * `EnvHttpProxyAgent`, `allowH2`. The global fetch and `createUndiciFetch` both honour it.
+   * @default fetch's own (undici's global dispatcher)
+   */
+  dispatcher?: DispatcherLike;
 }
 
 /** Values accepted for `searchParams`. */

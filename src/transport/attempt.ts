@@ -4,6 +4,7 @@ import type { KyInstance } from 'ky';
 import type { StandardSchemaV1 } from '../errors/standard-schema.js';
 import { redactBody } from '../logging/redact.js';
 import type { AttemptResult } from './attempt-result.js';
+import type { DispatcherLike } from './dispatcher.js';
 import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './network-error.js';
 import { BODY_EXCERPT_LIMIT, readFailedBody } from './response-body.js';
@@ -12,6 +13,8 @@ import { validateBody } from './validate-body.js';
 
 const JSON_TYPE = /^(?:application|text)\/(?:[\w.-]+\+)?json\b/i;
 const NO_BODY_STATUS = new Set([204, 205, 304]);
+/** The ky option that carries an attempt's fetch init to the client's one fetch. */
+const ATTEMPT_INIT = 'resilientHttpAttemptInit';
 
 /** What one attempt sends: the transport's view of a call, validated upstream of it. */
 export interface AttemptRequest {
@@ -34,17 +37,28 @@ export interface AttemptRequest {
  * most `maxAttempts` requests.
  */
 export class Transport {
-  readonly #ky: KyInstance = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
-  readonly #fetch: typeof fetch;
+  readonly #ky: KyInstance;
   readonly #timeoutHeader: string | undefined;
+  readonly #dispatcher: DispatcherLike | undefined;
 
   /**
    * @param fetchImpl - The fetch to use; the global fetch, read at each attempt (msw installs it late), when absent.
    * @param timeoutHeader - Lower-case header that tells the upstream the time each attempt has left; none when absent.
+   * @param dispatcher - An undici dispatcher handed to fetch on every attempt (`init.dispatcher`).
    */
-  constructor(fetchImpl: typeof fetch | undefined, timeoutHeader?: string) {
-    this.#fetch = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+  constructor(fetchImpl: typeof fetch | undefined, timeoutHeader?: string, dispatcher?: DispatcherLike) {
+    const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
     this.#timeoutHeader = timeoutHeader;
+    this.#dispatcher = dispatcher;
+    // One fetch for the client's life: ky hands it the attempt's init as an option it does not know
+    // (passed through to fetch), so no closure is made per attempt.
+    this.#ky = ky.create({
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      fetch: (input: Request | URL | string, kyInit?: RequestInit & { [ATTEMPT_INIT]?: RequestInit }) =>
+        send(input, kyInit?.[ATTEMPT_INIT] ?? kyInit),
+    });
   }
 
   /**
@@ -53,39 +67,42 @@ export class Transport {
    * {@link AttemptResult}. The body of a failed answer is read (bounded) or
    * cancelled, so its connection is released.
    *
-   * Two things go to `fetch` directly rather than through ky's options, on
-   * the Request ky built (measured in bench/): the attempt's signal — ky
-   * would link it to its own controller with `AbortSignal.any` — and the
-   * headers — ky merges option headers through two extra `Headers` objects
-   * (about 7 % of a healthy request's CPU). fetch honours `init.signal` over
-   * the Request's own, so timeouts, hedge losses and caller aborts still
-   * cancel the request and its body; a custom `fetch` option must honour
-   * `init.signal` too, as the standard one does.
+   * What the attempt sends goes to `fetch` in its `init`, over the Request ky
+   * built (measured in bench/): the attempt's signal — ky would link it to
+   * its own controller with `AbortSignal.any` —, the headers — ky merges
+   * option headers through two extra `Headers` objects —, the body as the
+   * caller gave it (a string keeps its length, a stream stays a stream), the
+   * redirect mode and the dispatcher. fetch honours `init` over the Request's
+   * own fields, so timeouts, hedge losses and caller aborts still cancel the
+   * request and its body; a custom `fetch` option must read `init` too, as
+   * the standard one does.
    *
    * @param request - What to send.
    * @param signal - The attempt's signal (its timeout, the caller's and the context's cancellation).
    * @param timeLeftMs - The time this attempt has left; sent in the client's `timeoutHeader`, when set, as integer ms.
    */
   async send(request: AttemptRequest, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
-    const fetchImpl = this.#fetch;
     const timeoutHeader = this.#timeoutHeader;
+    const init: RequestInit & { duplex?: 'half'; dispatcher?: DispatcherLike } = {
+      method: request.method,
+      headers:
+        timeoutHeader === undefined
+          ? request.headers
+          : { ...request.headers, [timeoutHeader]: String(Math.max(1, Math.floor(timeLeftMs))) },
+      signal,
+      // A redirect is answered as what it is (an UpstreamHttpError), never followed: fetch would
+      // carry the client's headers (API keys, tokens) to wherever the Location points.
+      redirect: 'manual',
+    };
+    if (request.body !== undefined && request.body !== null) {
+      init.body = request.body;
+      init.duplex = 'half'; // required by fetch for a stream body, ignored for the others
+    }
+    if (this.#dispatcher !== undefined) init.dispatcher = this.#dispatcher;
     let response: Response;
     try {
-      response = await this.#ky(request.href, {
-        method: request.method,
-        // A redirect is answered as what it is (an UpstreamHttpError), never followed: fetch would
-        // carry the client's headers (API keys, tokens) to wherever the Location points.
-        redirect: 'manual',
-        ...(request.body === undefined ? {} : { body: request.body }),
-        fetch: (input: Request | URL | string, init?: RequestInit) => {
-          // ky always hands fetch the Request it built; anything else is wrapped so the headers still apply.
-          const outgoing = input instanceof Request ? input : new Request(input, init);
-          const headers = request.headers;
-          for (const name in headers) outgoing.headers.set(name, headers[name] as string);
-          if (timeoutHeader !== undefined) outgoing.headers.set(timeoutHeader, String(Math.max(1, Math.floor(timeLeftMs))));
-          return fetchImpl(outgoing, { ...init, signal });
-        },
-      });
+      const kyOptions = { method: request.method, [ATTEMPT_INIT]: init };
+      response = await this.#ky(request.href, kyOptions);
     } catch (error) {
       return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
     }

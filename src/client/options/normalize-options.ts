@@ -8,6 +8,8 @@ import type { ResolvedHedging } from '../../policies/hedging.js';
 import type { ResolvedBudget } from '../../policies/retry-budget.js';
 import type { ResolvedRetry } from '../../policies/retry-decision.js';
 import { HTTP_TOKEN, copyHeaders } from '../headers.js';
+import { isDispatcherLike } from '../../transport/dispatcher.js';
+import type { DispatcherLike } from '../../transport/dispatcher.js';
 import type { ClientOptions } from '../types.js';
 import { normalizeBaseUrl, takeCredentials } from './base-url.js';
 import { normalizeBulkhead } from './bulkhead.js';
@@ -33,9 +35,10 @@ export interface ResolvedClientOptions {
   readonly bulkhead: ResolvedBulkhead | undefined;
   readonly hedging: ResolvedHedging | undefined;
   readonly fetch: typeof fetch | undefined;
+  readonly dispatcher: DispatcherLike | undefined;
 }
 
-const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch'] as const satisfies readonly (keyof ClientOptions)[];
+const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher'] as const satisfies readonly (keyof ClientOptions)[];
 
 function normalizeHeaders(path: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
@@ -69,6 +72,9 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     fail('logger', 'a pino Logger or false', raw.logger);
   }
   if (raw.fetch !== undefined && typeof raw.fetch !== 'function') fail('fetch', 'a function', raw.fetch);
+  if (raw.dispatcher !== undefined && !isDispatcherLike(raw.dispatcher)) {
+    fail('dispatcher', 'an undici Dispatcher (Agent, Pool, ProxyAgent…: an object with dispatch())', raw.dispatcher);
+  }
   const requestIdHeader = options.requestIdHeader ?? DEFAULTS.requestIdHeader;
   if (typeof requestIdHeader !== 'string' || !HTTP_TOKEN.test(requestIdHeader)) fail('requestIdHeader', 'a header name', requestIdHeader);
   const timeoutHeader = normalizeTimeoutHeader(raw.timeoutHeader, requestIdHeader);
@@ -92,5 +98,6 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     bulkhead: normalizeBulkhead(options.bulkhead),
     hedging: normalizeHedging(options.hedging),
     fetch: options.fetch,
+    dispatcher: options.dispatcher,
   };
 }

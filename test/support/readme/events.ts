@@ -7,7 +7,9 @@ subscribe(CHANNELS['request:end'], (message) => {
   upstreamCalls.inc({ service: event.service, outcome: event.error?.code ?? 'ok' });
   upstreamRequestsSent.inc({ service: event.service }, event.attempts);
 });
-subscribe(CHANNELS.retry, (message) => upstreamRetries.inc({ service: (message as RetryEvent).service }));
+subscribe(CHANNELS.retry, (message) => {
+  upstreamRetries.inc({ service: (message as RetryEvent).service });
+});
 // ---- above: the README snippet; below: what it leaves to the reader ----
 /** A Prometheus-style counter, as prom-client has. */
 interface Counter {

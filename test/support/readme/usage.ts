@@ -1,4 +1,4 @@
-import { createClient, UpstreamNotFoundError, UpstreamError } from 'resilient-http';
+import { createClient, UpstreamNotFoundError } from 'resilient-http';
 
 const billing = createClient('https://billing.internal/api/', { name: 'billing' });
 

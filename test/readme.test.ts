@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
@@ -14,6 +14,17 @@ describe('README', () => {
       expect(readme).toContain('```ts\n' + source + '```');
     },
   );
+
+  it('shows every TypeScript snippet verbatim from a file that npm test type-checks (and, for most, runs)', () => {
+    const sources = ['test', 'examples'].flatMap((folder) =>
+      readdirSync(new URL(`${folder}/`, root), { recursive: true, encoding: 'utf8' })
+        .filter((path) => path.endsWith('.ts'))
+        .map((path) => readFileSync(new URL(`${folder}/${path}`, root), 'utf8')),
+    );
+    const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map(([, code]) => code!);
+    expect(snippets.length).toBeGreaterThan(8);
+    expect(snippets.filter((code) => !sources.some((source) => source.includes(code)))).toEqual([]);
+  });
 
   it('cites only files and folders that exist', () => {
     const cited = new Set<string>();

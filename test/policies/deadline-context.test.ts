@@ -3,23 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { UpstreamAbortedError, UpstreamTimeoutError, createClient, withRequestContext } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { LEVEL, capturePino } from '../support/pino-capture.js';
-import { answerJson, answerLater, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { answerJson, answerLater, useRealServer } from '../support/real-server.js';
 import { upstreamFailure } from '../support/rejection.js';
 
-let upstream: RealServer;
-beforeAll(async () => {
-  upstream = await startRealServer();
-});
-afterEach(() => {
-  upstream.reset();
-});
-afterAll(async () => {
-  await upstream.close();
-});
+const upstream = useRealServer();
 
 function client(options: ClientOptions = {}) {
   return createClient(upstream.url, { name: 'billing', logger: false, circuitBreaker: false, retry: { initialDelay: 1 }, ...options });

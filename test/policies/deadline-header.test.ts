@@ -2,22 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { createClient, withRequestContext } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { answerJson, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { answerJson, useRealServer } from '../support/real-server.js';
 
 const HEADER = 'x-request-timeout-ms';
-let upstream: RealServer;
-beforeAll(async () => {
-  upstream = await startRealServer();
-});
-afterEach(() => {
-  upstream.reset();
-});
-afterAll(async () => {
-  await upstream.close();
-});
+const upstream = useRealServer();
 
 function client(options: ClientOptions = {}) {
   return createClient(upstream.url, { logger: false, circuitBreaker: false, retry: { initialDelay: 1 }, timeoutHeader: HEADER, ...options });

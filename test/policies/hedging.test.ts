@@ -2,22 +2,12 @@ import { setTimeout as wait } from 'node:timers/promises';
 
 import { UpstreamError, UpstreamServerError, UpstreamTimeoutError, createClient } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { capturePino } from '../support/pino-capture.js';
-import { answerJson, answerLater, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { answerJson, answerLater, useRealServer } from '../support/real-server.js';
 
-let upstream: RealServer;
-beforeAll(async () => {
-  upstream = await startRealServer();
-});
-afterEach(() => {
-  upstream.reset();
-});
-afterAll(async () => {
-  await upstream.close();
-});
+const upstream = useRealServer();
 
 function client(options: ClientOptions = {}) {
   return createClient(upstream.url, { name: 'catalog', logger: false, hedging: { delay: 30 }, ...options });

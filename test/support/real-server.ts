@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { afterAll, afterEach, beforeAll } from 'vitest';
+
 /** How the real server answers one request. */
 export type RealHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -121,6 +123,51 @@ export async function startRealServer(initial: CountingHandler = (_req, res) => 
       for (const socket of sockets) socket.destroy();
       await running.close();
     },
+  };
+}
+
+/**
+ * The real server of one test file: started before its tests, reset after each, closed after all.
+ * Returns a view that reads through to the server once it has started.
+ */
+export function useRealServer(): RealServer {
+  let started: RealServer | undefined;
+  const server = (): RealServer => {
+    if (started === undefined) throw new Error('useRealServer(): the server starts in beforeAll; use it inside a test');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startRealServer();
+  });
+  afterEach(() => {
+    started?.reset();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get url() {
+      return server().url;
+    },
+    get port() {
+      return server().port;
+    },
+    get connections() {
+      return server().connections;
+    },
+    get openSockets() {
+      return server().openSockets;
+    },
+    get requests() {
+      return server().requests;
+    },
+    handle: (handler) => {
+      server().handle(handler);
+    },
+    reset: () => {
+      server().reset();
+    },
+    close: () => server().close(),
   };
 }
 

@@ -22,6 +22,14 @@ const RANK: Record<string, number> = {
   '.': 7,
 };
 
+/**
+ * The inbound side stands beside the client, not on it: requestContext(), errorHandler() and
+ * toErrorResponse() need the errors and the ground floor only, never the outgoing stack.
+ */
+const NEVER: Record<string, readonly string[]> = {
+  server: ['client', 'policies', 'transport'],
+};
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -53,6 +61,10 @@ describe('the layering of ../shared/DESIGN.md', () => {
     expect(imports.length).toBeGreaterThan(50);
     const upward = imports.filter((edge) => (RANK[edge.toLayer] ?? 99) > (RANK[edge.fromLayer] ?? -1));
     expect(upward).toEqual([]);
+  });
+
+  it('keeps the inbound side (src/server) off the outgoing stack', () => {
+    expect(imports.filter((edge) => NEVER[edge.fromLayer]?.includes(edge.toLayer) === true)).toEqual([]);
   });
 
   it('lets nothing outside src/testing import the kit', () => {

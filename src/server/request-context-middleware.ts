@@ -1,3 +1,4 @@
+import { validateHeaderName } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Logger } from 'pino';
@@ -5,7 +6,17 @@ import type { Logger } from 'pino';
 import { defaultLoggerChild } from '../logging/default-logger.js';
 import { withRequestContext } from '../context/request-context.js';
 import { generateRequestId, isSafeRequestId } from '../context/request-id.js';
-import { HTTP_TOKEN } from '../client/headers.js';
+
+/** True for a valid HTTP header name (an RFC 9110 token), as node:http checks it. */
+function isHeaderName(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    validateHeaderName(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The longest remaining time an inbound `timeoutHeader` may set: one hour. */
 const MAX_INBOUND_TIMEOUT_MS = 3_600_000;
@@ -69,7 +80,7 @@ export function requestContext(options: RequestContextMiddlewareOptions = {}): R
   const generateId = options.generateId ?? generateRequestId;
   const baseLogger = options.logger;
   const rawTimeoutHeader: unknown = options.timeoutHeader;
-  if (rawTimeoutHeader !== undefined && (typeof rawTimeoutHeader !== 'string' || !HTTP_TOKEN.test(rawTimeoutHeader))) {
+  if (rawTimeoutHeader !== undefined && !isHeaderName(rawTimeoutHeader)) {
     throw new TypeError(`timeoutHeader must be a header name, got ${typeof rawTimeoutHeader === 'string' ? JSON.stringify(rawTimeoutHeader) : typeof rawTimeoutHeader}`);
   }
   const timeoutHeader = rawTimeoutHeader?.toLowerCase();

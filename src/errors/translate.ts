@@ -1,7 +1,7 @@
 import type { AttemptFailure } from './attempt-failure.js';
-import { upstreamErrorFromStatus } from './from-status.js';
+import { upstreamErrorClassForStatus, upstreamErrorFromStatus } from './from-status.js';
 import { UpstreamError } from './upstream-error.js';
-import type { UpstreamErrorInit } from './upstream-error.js';
+import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
 import { UpstreamAbortedError } from './upstream-aborted-error.js';
 import { UpstreamCircuitOpenError } from './upstream-circuit-open-error.js';
 import { UpstreamConcurrencyLimitError } from './upstream-concurrency-limit-error.js';
@@ -22,46 +22,65 @@ export interface CallFacts {
   budgetExhausted?: boolean;
 }
 
+/** An upstream error class, with the defaults it declares. */
+type UpstreamErrorClass = (new (init: UpstreamErrorInit) => UpstreamError) & { readonly defaults: UpstreamErrorDefaults };
+
+/** The class of each kind of failure but an answered status (which has its own table, by status). */
+const CLASS_OF: { readonly [K in Exclude<AttemptFailure['kind'], 'status'>]: UpstreamErrorClass } = {
+  network: UpstreamNetworkError,
+  timeout: UpstreamTimeoutError,
+  aborted: UpstreamAbortedError,
+  'invalid-response': UpstreamInvalidResponseError,
+  'circuit-open': UpstreamCircuitOpenError,
+  'concurrency-limit': UpstreamConcurrencyLimitError,
+  unexpected: UpstreamError,
+};
+
 /**
- * The one place where a failure becomes a typed error: statuses by the
- * table, network failures, timeouts, cancellations, bad bodies, an open
- * circuit and a full bulkhead each to their class.
+ * The `code` the error for `failure` carries, read from its class's defaults
+ * without building the error: what metrics and spans label a failed attempt with.
+ */
+export function errorCodeOf(failure: AttemptFailure): string {
+  const ErrorClass = failure.kind === 'status' ? upstreamErrorClassForStatus(failure.status) : CLASS_OF[failure.kind];
+  return ErrorClass.defaults.code;
+}
+
+/**
+ * The one place where a failure becomes a typed error: statuses by their
+ * table, every other kind by {@link CLASS_OF}, each with the fields of its kind.
  */
 export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): UpstreamError {
-  const init: UpstreamErrorInit = { ...facts };
+  if (failure.kind === 'status') {
+    return upstreamErrorFromStatus({
+      ...facts,
+      upstreamStatus: failure.status,
+      upstreamStatusText: failure.statusText,
+      responseBody: failure.excerpt,
+      problem: failure.problem,
+      retryAfterMs: failure.retryAfterMs,
+    });
+  }
+  return new CLASS_OF[failure.kind]({ ...facts, ...fieldsOf(failure) });
+}
+
+/** What a failure of each kind adds to the call's facts. */
+function fieldsOf(failure: Exclude<AttemptFailure, { kind: 'status' }>): Partial<UpstreamErrorInit> {
   switch (failure.kind) {
-    case 'status':
-      return upstreamErrorFromStatus({
-        ...init,
-        upstreamStatus: failure.status,
-        upstreamStatusText: failure.statusText,
-        responseBody: failure.excerpt,
-        problem: failure.problem,
-        retryAfterMs: failure.retryAfterMs,
-      });
     case 'network':
-      return new UpstreamNetworkError({ ...init, systemCode: failure.systemCode, cause: failure.cause });
+      return { systemCode: failure.systemCode, cause: failure.cause };
     case 'timeout':
-      return new UpstreamTimeoutError({ ...init, timeoutKind: failure.scope, timeoutMs: failure.timeoutMs });
+      return { timeoutKind: failure.scope, timeoutMs: failure.timeoutMs };
     case 'aborted':
-      return new UpstreamAbortedError({ ...init, retryable: false, cause: failure.cause });
+      return { retryable: false, cause: failure.cause };
     case 'invalid-response':
-      return new UpstreamInvalidResponseError({
-        ...init,
-        upstreamStatus: failure.status,
-        responseBody: failure.excerpt,
-        issues: failure.issues,
-        cause: failure.cause,
-      });
+      return { upstreamStatus: failure.status, responseBody: failure.excerpt, issues: failure.issues, cause: failure.cause };
     case 'circuit-open':
-      return new UpstreamCircuitOpenError({ ...init, cause: failure.cause });
     case 'concurrency-limit':
-      return new UpstreamConcurrencyLimitError({ ...init, cause: failure.cause });
+      return { cause: failure.cause };
     case 'unexpected':
-      return new UpstreamError({
-        ...init,
+      return {
         detail: `call failed unexpectedly: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`,
         cause: failure.cause,
-      });
+      };
   }
 }

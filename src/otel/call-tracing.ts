@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Context, Tracer } from '@opentelemetry/api';
 
-import { errorCodeOf } from '../errors/failure-code.js';
+import { errorCodeOf } from '../errors/translate.js';
 import { UpstreamError, isUpstreamError } from '../errors/upstream-error.js';
 import type { Call } from '../policies/call.js';
 import type { CallInstrumentation } from '../policies/instrumentation.js';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { AttemptFailure } from '../../src/errors/attempt-failure.js';
-import { errorCodeOf } from '../../src/errors/failure-code.js';
-import { toUpstreamError } from '../../src/errors/translate.js';
+import { errorCodeOf, toUpstreamError } from '../../src/errors/translate.js';
 
 const FACTS = { service: 'billing', method: 'GET', url: 'http://billing.internal/x', requestId: 'r-1', attempts: 1, durationMs: 3, retryable: false };
 

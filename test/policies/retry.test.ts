@@ -171,39 +171,25 @@ describe('Retry-After', () => {
     expect(error.message).not.toMatch(/Infinity|e\+/);
   });
 
-  it('waits the seconds a 429 asks for, instead of the backoff', async () => {
+  it.each([
+    { title: 'the seconds a 429 asks for', status: 429 as const, after: (): number | Date => 2, waitMs: 2_000 },
+    { title: 'until the HTTP date a 503 names', status: 503 as const, after: (): number | Date => new Date(Date.now() + 3_000), waitMs: 3_000 },
+  ])('waits $title, instead of the backoff', async ({ status, after, waitMs }) => {
     fakeClock();
     const { logger, named } = capturePino();
-    server.use(billing.retryAfter('get', 'x', { status: 429, after: 2, then: { json: { ok: true } } }));
+    server.use(billing.retryAfter('get', 'x', { status, after: after(), then: { json: { ok: true } } }));
     const sends = countingFetch();
     const call = client({ logger, fetch: sends.fetch, retry: { initialDelay: 1 } }).get('x');
-    // The clock stands still until the 429 is back and the client has scheduled its wait (see test/support/real-time.ts).
+    // The clock stands still until the answer is back and the client has scheduled its wait (see test/support/real-time.ts).
     await untilReal(() => named('upstream_retry').length === 1, 'the retry wait');
-    await vi.advanceTimersByTimeAsync(1_999);
+    await vi.advanceTimersByTimeAsync(waitMs - 1);
     expect(sends.sent()).toBe(1);
     expect(billing.calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(sends.sent()).toBe(2);
     await expect(call).resolves.toEqual({ ok: true });
     expect(billing.calls).toHaveLength(2);
-    expect(named('upstream_retry')).toMatchObject([{ waitMs: 2_000, fromRetryAfter: true, reason: 'status 429', attempt: 1 }]);
-  });
-
-  it('waits until the HTTP date a 503 names', async () => {
-    fakeClock();
-    const { logger, named } = capturePino();
-    server.use(billing.retryAfter('get', 'x', { status: 503, after: new Date(Date.now() + 3_000), then: { json: { ok: true } } }));
-    const sends = countingFetch();
-    const call = client({ logger, fetch: sends.fetch, retry: { initialDelay: 1 } }).get('x');
-    await untilReal(() => named('upstream_retry').length === 1, 'the retry wait');
-    await vi.advanceTimersByTimeAsync(2_999);
-    expect(sends.sent()).toBe(1);
-    expect(billing.calls).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(sends.sent()).toBe(2);
-    await expect(call).resolves.toEqual({ ok: true });
-    expect(billing.calls).toHaveLength(2);
-    expect(named('upstream_retry')).toMatchObject([{ waitMs: 3_000, fromRetryAfter: true }]);
+    expect(named('upstream_retry')).toMatchObject([{ waitMs, fromRetryAfter: true, reason: `status ${String(status)}`, attempt: 1 }]);
   });
 
   it('fails at once with UpstreamRateLimitedError when Retry-After exceeds maxRetryAfter', async () => {

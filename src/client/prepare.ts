@@ -15,6 +15,7 @@ const KNOWN = new Set<string>([
   'json', 'body', 'headers', 'searchParams', 'params', 'signal', 'requestId', 'idempotencyKey', 'timeout', 'retry',
   'schema', 'expectedStatus',
 ] satisfies (keyof RequestOptions)[]);
+const NO_OPTIONS: RequestOptions = Object.freeze({});
 const HEDGEABLE_METHODS = new Set(['GET', 'HEAD']);
 /** Methods fetch refuses to send (the Fetch standard's forbidden methods). */
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
@@ -27,11 +28,15 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
  *
  * @throws TypeError for bad input, naming the option.
  */
-export function prepareRequest(client: ResolvedClientOptions, rawMethod: string, path: string, options: RequestOptions = {}): OutgoingRequest {
+export function prepareRequest(client: ResolvedClientOptions, rawMethod: string, path: string, given?: RequestOptions): OutgoingRequest {
   if (typeof rawMethod !== 'string' || !HTTP_TOKEN.test(rawMethod)) throw new TypeError(`method must be an HTTP method token, got ${JSON.stringify(rawMethod)}`);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${typeof options}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new TypeError(`options.${key} is not a known request option (known: ${[...KNOWN].join(', ')})`);
+  // No options is the common case: no object is made for it, and there is nothing to check.
+  const options: RequestOptions = given ?? NO_OPTIONS;
+  if (given !== undefined) {
+    if (typeof given !== 'object' || (given as unknown) === null) throw new TypeError(`options must be an object, got ${typeof given}`);
+    for (const key of Object.keys(given)) {
+      if (!KNOWN.has(key)) throw new TypeError(`options.${key} is not a known request option (known: ${[...KNOWN].join(', ')})`);
+    }
   }
   const method = rawMethod.toUpperCase();
   if (FORBIDDEN_METHODS.has(method)) throw new TypeError(`method ${method} cannot be sent: fetch refuses CONNECT, TRACE and TRACK`);
@@ -87,8 +92,9 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
     contextSignal: context?.signal,
     deadline: context?.deadline,
     startedAt,
-    ...(schema === undefined ? {} : { schema }),
-    ...(expectedStatus === undefined ? {} : { expectedStatus }),
+    // Always present (maybe undefined), so every prepared request has one shape.
+    schema,
+    expectedStatus,
   };
 }
 

@@ -7,11 +7,6 @@ import { prepareRequest } from './prepare.js';
 import type { CircuitStateName } from '../policies/circuit-breaker.js';
 import type { Client, ClientOptions, ClientResponse, RequestOptions } from './types.js';
 
-/** The body of a response: what `get`, `post`, `put`, `patch` and `delete` resolve to. */
-function dataOf<T>(response: ClientResponse<T>): T {
-  return response.data;
-}
-
 class ResilientClient implements Client {
   readonly name: string;
   readonly #options: ReturnType<typeof normalizeOptions>;
@@ -32,36 +27,29 @@ class ResilientClient implements Client {
     return this.#pipeline.circuitSnapshot();
   }
 
-  request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ClientResponse<T>> {
-    // Not an async function: one promise per call (the pipeline's), not one per layer. Bad input still
-    // rejects rather than throws.
-    try {
-      return this.#pipeline.run(prepareRequest(this.#options, method, path, options)) as Promise<ClientResponse<T>>;
-    } catch (error) {
-      // prepareRequest throws only TypeErrors naming the option.
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-      return Promise.reject(error);
-    }
+  async request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ClientResponse<T>> {
+    const prepared = prepareRequest(this.#options, method, path, options);
+    return (await this.#pipeline.run(prepared)) as ClientResponse<T>;
   }
 
-  get<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
-    return this.request<T>('GET', path, options).then(dataOf);
+  async get<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>('GET', path, options)).data;
   }
 
-  post<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
-    return this.request<T>('POST', path, options).then(dataOf);
+  async post<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>('POST', path, options)).data;
   }
 
-  put<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
-    return this.request<T>('PUT', path, options).then(dataOf);
+  async put<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>('PUT', path, options)).data;
   }
 
-  patch<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
-    return this.request<T>('PATCH', path, options).then(dataOf);
+  async patch<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>('PATCH', path, options)).data;
   }
 
-  delete<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
-    return this.request<T>('DELETE', path, options).then(dataOf);
+  async delete<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>('DELETE', path, options)).data;
   }
 
   head(path: string, options?: RequestOptions): Promise<ClientResponse<undefined>> {

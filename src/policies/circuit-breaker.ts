@@ -176,41 +176,31 @@ export class Breaker {
    * Runs `fn` through the breaker. An open (or isolated) circuit comes back as
    * a `circuit-open` failure with nothing sent.
    */
-  execute(fn: () => Promise<GuardedOutcome>, signal: AbortSignal | undefined): Promise<GuardedOutcome> {
-    // Promise chains rather than async functions: this runs around every attempt, and each suspended
-    // async frame is kept alive (and allocated) for the whole round trip.
-    return this.#policy.execute(() => {
-      // `fn` runs outside Closed only as a half-open probe: cockatiel 4 enters HalfOpen before running it (3.x ran it
-      // while still Open).
-      const state = this.#policy.state;
-      const probe = state === CircuitState.HalfOpen || state === CircuitState.Open;
-      return fn().then((outcome) => this.#judged(outcome, probe));
-    }, signal).catch((error: unknown) => refused(error, signal));
-  }
-
-  /**
-   * What the breaker is told of an outcome: thrown as neutral — counted
-   * neither way — when the call was cancelled, refused before it left, or
-   * sent nothing, except for a probe: a cancelled probe proves nothing about
-   * the upstream either, so it reopens rather than lets cockatiel close.
-   */
-  #judged(outcome: GuardedOutcome, probe: boolean): GuardedOutcome {
-    if (outcome.sent === 0 || isNeutral(outcome.result)) {
-      if (!probe) throw new NeutralOutcome(outcome);
-      this.#cancelledProbes.add(outcome);
+  async execute(fn: () => Promise<GuardedOutcome>, signal: AbortSignal | undefined): Promise<GuardedOutcome> {
+    try {
+      return await this.#policy.execute(async () => {
+        // `fn` runs outside Closed only as a half-open probe: cockatiel 4 enters HalfOpen before running it (3.x ran it
+        // while still Open).
+        const state = this.#policy.state;
+        const probe = state === CircuitState.HalfOpen || state === CircuitState.Open;
+        const outcome = await fn();
+        if (outcome.sent === 0 || isNeutral(outcome.result)) {
+          // A cancelled call, one refused before it left, or one that sent nothing says nothing either way. A cancelled probe
+          // proves nothing about the upstream either: reopen rather than let cockatiel close.
+          if (!probe) throw new NeutralOutcome(outcome);
+          this.#cancelledProbes.add(outcome);
+        }
+        return outcome;
+      }, signal);
+    } catch (error) {
+      if (error instanceof NeutralOutcome) return error.outcome;
+      if (isBrokenCircuitError(error) || error instanceof IsolatedCircuitError) {
+        return { result: { ok: false, failure: { kind: 'circuit-open', cause: error } }, sent: 0 };
+      }
+      if (error instanceof TaskCancelledError) {
+        return { result: { ok: false, failure: { kind: 'aborted', cause: signal?.reason } }, sent: 0 };
+      }
+      throw error;
     }
-    return outcome;
   }
-}
-
-/** The outcome for what the breaker threw: a neutral outcome's own, or a refusal with nothing sent. */
-function refused(error: unknown, signal: AbortSignal | undefined): GuardedOutcome {
-  if (error instanceof NeutralOutcome) return error.outcome;
-  if (isBrokenCircuitError(error) || error instanceof IsolatedCircuitError) {
-    return { result: { ok: false, failure: { kind: 'circuit-open', cause: error } }, sent: 0 };
-  }
-  if (error instanceof TaskCancelledError) {
-    return { result: { ok: false, failure: { kind: 'aborted', cause: signal?.reason } }, sent: 0 };
-  }
-  throw error;
 }

@@ -77,27 +77,20 @@ export class Pipeline {
     return hooks === undefined ? this.#run(call) : hooks.runCall(call, () => this.#run(call));
   }
 
-  /** Not an async function: its frame would be kept alive, and allocated, for the whole call. */
-  #run(call: Call): Promise<AttemptResponse> {
+  async #run(call: Call): Promise<AttemptResponse> {
+    const request = call.request;
     if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
     this.#budget?.recordRequest();
-    let guarded: Promise<CallOutcome>;
-    try {
-      guarded = this.#guarded(call);
-    } catch (error) {
-      guarded = Promise.resolve(failed({ kind: 'unexpected', cause: error }));
-    }
-    return guarded.then(
-      (outcome) => this.#settle(call, outcome),
-      // A defect in a policy must still reach the caller as an UpstreamError, never raw.
-      (error: unknown) => this.#settle(call, failed({ kind: 'unexpected', cause: error })),
-    );
-  }
 
-  /** The call's response once its outcome is known, or its `UpstreamError`, thrown. */
-  #settle(call: Call, outcome: CallOutcome): AttemptResponse {
-    call.dispose();
-    const request = call.request;
+    let outcome: CallOutcome;
+    try {
+      outcome = await this.#guarded(call);
+    } catch (error) {
+      // A defect in a policy must still reach the caller as an UpstreamError, never raw.
+      outcome = failed({ kind: 'unexpected', cause: error });
+    } finally {
+      call.dispose();
+    }
     const durationMs = performance.now() - request.startedAt;
     if (outcome.result.ok) {
       if (this.#sink.wants('request:end')) {
@@ -143,7 +136,6 @@ export class Pipeline {
     let sent = 0;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#throughBreaker(call);
-      this.#reportTransitions(call);
       sent += outcome.sent;
       const result = outcome.result;
       if (result.ok) return { result, sent, budgetExhausted: false };
@@ -171,27 +163,18 @@ export class Pipeline {
     }
   }
 
-  /** One attempt (or hedged group) through the breaker; not an async function, as it runs around every attempt. */
-  #throughBreaker(call: Call): Promise<GuardedOutcome> {
+  async #throughBreaker(call: Call): Promise<GuardedOutcome> {
     const breaker = this.#breaker;
     if (breaker === undefined) return this.#attempts(call);
     // While half-open, cockatiel holds other calls until its probe answers, deaf to their signals and
     // deadlines: such a call answers its own abort or deadline at once, and sends nothing if released later.
     const heldByProbe = breaker.state === 'half-open';
     const pending = breaker.execute(() => this.#attempts(call), call.signal);
-    return heldByProbe ? raceCallLimits(pending, call) : pending;
-  }
-
-  /** Emits the breaker's state changes since the last look, as `circuit` events about `call`. */
-  #reportTransitions(call: Call): void {
-    const breaker = this.#breaker;
-    if (breaker === undefined) return;
-    const transitions = breaker.takeTransitions();
-    // Indexed, not for…of: no iterator is made on every attempt for what is nearly always an empty list.
-    for (let i = 0; i < transitions.length; i++) {
-      const state = transitions[i] as CircuitStateName;
+    const outcome = heldByProbe ? await raceCallLimits(pending, call) : await pending;
+    for (const state of breaker.takeTransitions()) {
       if (this.#sink.wants('circuit')) this.#sink.emit('circuit', { ...call.base(), state: state === 'isolated' ? 'open' : state });
     }
+    return outcome;
   }
 
   async #attempts(call: Call): Promise<GuardedOutcome> {

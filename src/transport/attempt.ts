@@ -3,7 +3,7 @@ import type { KyInstance } from 'ky';
 
 import type { StandardSchemaV1 } from '../errors/standard-schema.js';
 import { redactBody } from '../logging/redact.js';
-import type { AttemptResponse, AttemptResult } from './attempt-result.js';
+import type { AttemptResult } from './attempt-result.js';
 import type { DispatcherLike } from './dispatcher.js';
 import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './network-error.js';
@@ -81,7 +81,7 @@ export class Transport {
    * @param signal - The attempt's signal (its timeout, the caller's and the context's cancellation).
    * @param timeLeftMs - The time this attempt has left; sent in the client's `timeoutHeader`, when set, as integer ms.
    */
-  send(request: AttemptRequest, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
+  async send(request: AttemptRequest, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
     const timeoutHeader = this.#timeoutHeader;
     const init: RequestInit & { duplex?: 'half'; dispatcher?: DispatcherLike } = {
       method: request.method,
@@ -99,63 +99,48 @@ export class Transport {
       init.duplex = 'half'; // required by fetch for a stream body, ignored for the others
     }
     if (this.#dispatcher !== undefined) init.dispatcher = this.#dispatcher;
-    // A promise chain, not an async function: this frame would be kept alive for the whole round trip.
-    let sent: Promise<Response>;
+    let response: Response;
     try {
       const kyOptions = { method: request.method, [ATTEMPT_INIT]: init };
-      sent = this.#ky(request.href, kyOptions);
+      response = await this.#ky(request.href, kyOptions);
     } catch (error) {
-      return Promise.resolve({ ok: false, failure: classifyThrown(error, signal, request.timeout) });
+      return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
     }
-    return sent.then(
-      (response) => readAnswer(response, request, signal),
-      (error: unknown) => ({ ok: false, failure: classifyThrown(error, signal, request.timeout) }),
-    );
+    return readAnswer(response, request, signal);
   }
 }
 
-/**
- * Reads an answer: a failed one's bounded body, or a successful one's body,
- * parsed. The healthy path is a promise chain rather than an async function,
- * whose frame would be kept alive while the body is read.
- */
-function readAnswer(response: Response, request: AttemptRequest, signal: AbortSignal): AttemptResult | Promise<AttemptResult> {
-  if (!response.ok) return readFailure(response, request, signal);
-  if (request.method === 'HEAD' || NO_BODY_STATUS.has(response.status)) return readEmpty(response, request, signal);
-  return response.text().then(
-    (text) => parsed(text, response, request, signal),
-    (error: unknown) => ({ ok: false, failure: classifyThrown(error, signal, request.timeout) }),
-  );
-}
+async function readAnswer(response: Response, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
+  if (!response.ok) {
+    const body = await readFailedBody(response);
+    if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request.timeout) };
+    const retryAfter =
+      response.status === 429 || response.status === 503
+        ? parseRetryAfter(response.headers.get('retry-after'), Date.now())
+        : undefined;
+    return {
+      ok: false,
+      failure: {
+        kind: 'status',
+        status: response.status,
+        statusText: response.statusText,
+        excerpt: body.excerpt,
+        problem: body.problem,
+        retryAfterMs: retryAfter,
+      },
+    };
+  }
 
-async function readFailure(response: Response, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
-  const body = await readFailedBody(response);
-  if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request.timeout) };
-  const retryAfter =
-    response.status === 429 || response.status === 503
-      ? parseRetryAfter(response.headers.get('retry-after'), Date.now())
-      : undefined;
-  return {
-    ok: false,
-    failure: {
-      kind: 'status',
-      status: response.status,
-      statusText: response.statusText,
-      excerpt: body.excerpt,
-      problem: body.problem,
-      retryAfterMs: retryAfter,
-    },
-  };
-}
-
-/** A HEAD answer, or a status that has no body: the body (if any) is cancelled, so the connection is released. */
-async function readEmpty(response: Response, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
-  await response.body?.cancel().catch(() => undefined);
-  return answered(response, request, signal, undefined, '');
-}
-
-/** A successful answer's text: JSON when the response says JSON, text otherwise, `undefined` when empty. */
-function parsed(text: string, response: Response, request: AttemptRequest, signal: AbortSignal): AttemptResult | Promise<AttemptResult> {
+  if (request.method === 'HEAD' || NO_BODY_STATUS.has(response.status)) {
+    await response.body?.cancel().catch(() => undefined);
+    return answered(response, request, signal, undefined, '');
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
+  }
   if (text === '') return answered(response, request, signal, undefined, text);
   if (!JSON_TYPE.test(response.headers.get('content-type') ?? '')) return answered(response, request, signal, text, text);
   let data: unknown;
@@ -170,27 +155,11 @@ function parsed(text: string, response: Response, request: AttemptRequest, signa
   return answered(response, request, signal, data, text);
 }
 
-/**
- * A successful answer, its body validated by the call's schema when there is
- * one. Synchronous without a schema, so the healthy path's answer costs no
- * extra promise.
- */
-function answered(response: Response, request: AttemptRequest, signal: AbortSignal, data: unknown, text: string): AttemptResult | Promise<AttemptResult> {
+/** A successful answer, its body validated by the call's schema when there is one. */
+async function answered(response: Response, request: AttemptRequest, signal: AbortSignal, data: unknown, text: string): Promise<AttemptResult> {
   const answer = { status: response.status, headers: response.headers, data };
-  const schema = request.schema;
-  if (schema === undefined) return { ok: true, response: answer };
-  return validated(schema, response, request, signal, answer, text);
-}
-
-async function validated(
-  schema: StandardSchemaV1,
-  response: Response,
-  request: AttemptRequest,
-  signal: AbortSignal,
-  answer: AttemptResponse,
-  text: string,
-): Promise<AttemptResult> {
-  const verdict = await validateBody(schema, answer.data, signal);
+  if (request.schema === undefined) return { ok: true, response: answer };
+  const verdict = await validateBody(request.schema, data, signal);
   if (verdict.ok) return { ok: true, response: { ...answer, data: verdict.value } };
   if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request.timeout) };
   return {

@@ -21,6 +21,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 
 import { bareKy } from './contenders.js';
+import { fmt } from './measure.js';
 import { createClient } from '../src/index.js';
 import { benchFile, TSX_IMPORT } from './upstream.js';
 
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
     results.push([variant, perCall]);
     const ky = results.find(([name]) => name === 'ky')?.[1];
     const ratio = ky === undefined ? '' : `  (${(perCall / ky).toFixed(3)}× bare ky)`;
-    console.log(`${variant.padEnd(14)} ${Math.round(perCall).toLocaleString('en-US').padStart(9)} instructions/call${ratio}`);
+    console.log(`${variant.padEnd(14)} ${fmt(perCall).padStart(9)} instructions/call${ratio}`);
   }
 }
 

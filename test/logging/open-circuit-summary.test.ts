@@ -19,6 +19,20 @@ afterEach(() => {
 
 const suppressedIn = (lines: LogLine[]): number => lines.reduce((sum, line) => sum + (typeof line.suppressed === 'number' ? line.suppressed : 0), 0);
 
+const base = { service: 'billing', method: 'GET', url: 'https://billing.test/x', requestId: 'r' };
+
+/** A call's `request:end` that failed on an open circuit after `attempts` requests. */
+function openCircuitEnd(attempts: number, durationMs: number): RequestEndEvent {
+  return {
+    ...base,
+    status: undefined,
+    attempts,
+    durationMs,
+    expected: false,
+    error: new UpstreamCircuitOpenError({ ...base, attempts }),
+  };
+}
+
 describe('an open circuit\'s instant rejections, summarised', () => {
   it('writes a handful of lines for 500 rejections, whose suppressed counts add up to the rest', async () => {
     const logs = capturePino('info');
@@ -63,15 +77,7 @@ describe('an open circuit\'s instant rejections, summarised', () => {
     const logs = capturePino('info');
     let now = 0;
     const subscriber = createLogSubscriber(logs.logger, () => now);
-    const base = { service: 'billing', method: 'GET', url: 'https://billing.test/x', requestId: 'r' };
-    const rejection: RequestEndEvent = {
-      ...base,
-      status: undefined,
-      attempts: 0,
-      durationMs: 0,
-      expected: false,
-      error: new UpstreamCircuitOpenError({ ...base, attempts: 0 }),
-    };
+    const rejection = openCircuitEnd(0, 0);
     for (const at of [0, 10, 500, 999]) {
       now = at;
       subscriber.receive('request:end', rejection);
@@ -92,15 +98,7 @@ describe('an open circuit\'s instant rejections, summarised', () => {
   it('writes every failure that sent a request, open circuit or not', () => {
     const logs = capturePino('info');
     const subscriber = createLogSubscriber(logs.logger, () => 0);
-    const base = { service: 'billing', method: 'GET', url: 'https://billing.test/x', requestId: 'r' };
-    const afterRetries: RequestEndEvent = {
-      ...base,
-      status: undefined,
-      attempts: 2,
-      durationMs: 5,
-      expected: false,
-      error: new UpstreamCircuitOpenError({ ...base, attempts: 2 }),
-    };
+    const afterRetries = openCircuitEnd(2, 5);
     subscriber.receive('request:end', afterRetries);
     subscriber.receive('request:end', afterRetries);
     expect(logs.named('upstream_request_failed')).toHaveLength(2);

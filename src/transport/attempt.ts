@@ -5,6 +5,8 @@ import type { StandardSchemaV1 } from '../errors/standard-schema.js';
 import { redactBody } from '../logging/redact.js';
 import type { AttemptResult } from './attempt-result.js';
 import type { DispatcherLike } from './dispatcher.js';
+import { isInitOnlyFetch } from './init-only-fetch.js';
+import type { InitOnlyFetch } from './init-only-fetch.js';
 import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './network-error.js';
 import { BODY_EXCERPT_LIMIT, readFailedBody } from './response-body.js';
@@ -34,10 +36,12 @@ export interface AttemptRequest {
 /**
  * One attempt: ky over fetch. Built once per client; ky's own retry and
  * timeout are off, since the policies above own both, so the upstream sees at
- * most `maxAttempts` requests.
+ * most `maxAttempts` requests. A fetch marked as reading only the URL and
+ * `init` (`createUndiciFetch()`'s) is called directly, without ky.
  */
 export class Transport {
   readonly #ky: KyInstance;
+  readonly #initOnly: InitOnlyFetch | undefined;
   readonly #timeoutHeader: string | undefined;
   readonly #dispatcher: DispatcherLike | undefined;
 
@@ -50,6 +54,7 @@ export class Transport {
     const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
     this.#timeoutHeader = timeoutHeader;
     this.#dispatcher = dispatcher;
+    this.#initOnly = isInitOnlyFetch(fetchImpl) ? fetchImpl : undefined;
     // One fetch for the client's life: ky hands it the attempt's init as an option it does not know
     // (passed through to fetch), so no closure is made per attempt.
     this.#ky = ky.create({
@@ -75,7 +80,8 @@ export class Transport {
    * redirect mode and the dispatcher. fetch honours `init` over the Request's
    * own fields, so timeouts, hedge losses and caller aborts still cancel the
    * request and its body; a custom `fetch` option must read `init` too, as
-   * the standard one does.
+   * the standard one does. A fetch marked as init-only (`INIT_ONLY_FETCH`) gets the
+   * URL and the same `init`, and no Request.
    *
    * @param request - What to send.
    * @param signal - The attempt's signal (its timeout, the caller's and the context's cancellation).
@@ -101,8 +107,13 @@ export class Transport {
     if (this.#dispatcher !== undefined) init.dispatcher = this.#dispatcher;
     let response: Response;
     try {
-      const kyOptions = { method: request.method, [ATTEMPT_INIT]: init };
-      response = await this.#ky(request.href, kyOptions);
+      const initOnly = this.#initOnly;
+      if (initOnly === undefined) {
+        const kyOptions = { method: request.method, [ATTEMPT_INIT]: init };
+        response = await this.#ky(request.href, kyOptions);
+      } else {
+        response = await initOnly(request.href, init);
+      }
     } catch (error) {
       return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
     }

@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 
+import { INIT_ONLY_FETCH } from '../transport/init-only-fetch.js';
 import { outgoingFrom } from './outgoing-request.js';
 import { ResponseHandler } from './response-handler.js';
 
@@ -134,6 +135,8 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
   }
 
   return Object.assign(undiciFetch, {
+    // It reads the URL and init only, so the client calls it with those and no Request.
+    [INIT_ONLY_FETCH]: true as const,
     dispatcher,
     close: () => dispatcher.close(),
   });

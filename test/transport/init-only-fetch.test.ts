@@ -1,0 +1,87 @@
+import { createClient, UpstreamNetworkError, UpstreamTimeoutError } from 'resilient-http';
+import { describe, expect, it } from 'vitest';
+
+import { INIT_ONLY_FETCH } from '../../src/transport/init-only-fetch.js';
+import { createUndiciFetch } from '../../src/undici/index.js';
+import { upstreamFailure } from '../support/rejection.js';
+
+interface Seen {
+  readonly input: unknown;
+  readonly init: RequestInit | undefined;
+}
+
+const BASE = 'https://ledger.internal/v1/';
+
+function jsonAnswer(): Response {
+  return new Response(JSON.stringify({ ok: true }), { headers: { 'content-type': 'application/json' } });
+}
+
+/** A fetch that records what it is handed; marked as init-only when `initOnly` is set. */
+function recordingFetch(initOnly: boolean, answer: (init: RequestInit | undefined) => Promise<Response>) {
+  const seen: Seen[] = [];
+  const fetchImpl = (input: unknown, init?: RequestInit): Promise<Response> => {
+    seen.push({ input, init });
+    return answer(init);
+  };
+  if (initOnly) Object.assign(fetchImpl, { [INIT_ONLY_FETCH]: true });
+  return { fetch: fetchImpl as typeof fetch, seen };
+}
+
+function client(fetchImpl: typeof fetch) {
+  return createClient(BASE, { name: 'ledger', logger: false, fetch: fetchImpl, circuitBreaker: false, retry: { initialDelay: 1, maxDelay: 1 } });
+}
+
+describe('a fetch marked as reading only the URL and init', () => {
+  it('is called with the attempt URL and its init, and never a Request', async () => {
+    const marked = recordingFetch(true, () => Promise.resolve(jsonAnswer()));
+    await expect(client(marked.fetch).post('entries', { json: { amount: 5 }, headers: { 'x-tenant': 't1' } })).resolves.toEqual({ ok: true });
+    expect(marked.seen).toHaveLength(1);
+    const [{ input, init }] = marked.seen as [Seen];
+    expect(input).toBe('https://ledger.internal/v1/entries');
+    expect(init).toMatchObject({ method: 'POST', body: '{"amount":5}', redirect: 'manual' });
+    expect(init?.signal).toBeInstanceOf(AbortSignal);
+    expect(init?.headers).toMatchObject({ 'content-type': 'application/json', 'x-tenant': 't1' });
+    expect((init?.headers as Record<string, string>)['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('while an unmarked fetch gets the Request ky built, with the same init', async () => {
+    const plain = recordingFetch(false, () => Promise.resolve(jsonAnswer()));
+    await client(plain.fetch).get('entries/1');
+    const [{ input, init }] = plain.seen as [Seen];
+    expect(input).toBeInstanceOf(Request);
+    expect((input as Request).url).toBe('https://ledger.internal/v1/entries/1');
+    expect(init).toMatchObject({ method: 'GET', redirect: 'manual' });
+  });
+
+  it("classifies its rejection as fetch's: a network error with the system code, retried", async () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const marked = recordingFetch(true, () => Promise.reject(new TypeError('fetch failed', { cause: reset })));
+    const error = await upstreamFailure(client(marked.fetch).get('entries/1'));
+    expect(error).toBeInstanceOf(UpstreamNetworkError);
+    expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', systemCode: 'ECONNRESET', service: 'ledger', attempts: 3 });
+    expect(marked.seen).toHaveLength(3);
+  });
+
+  it('is aborted by the attempt timeout through its init signal', async () => {
+    const marked = recordingFetch(
+      true,
+      (init) =>
+        new Promise<Response>((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => {
+            reject(new Error('aborted', { cause: init.signal?.reason }));
+          });
+        }),
+    );
+    const slow = createClient(BASE, { name: 'ledger', logger: false, fetch: marked.fetch, retry: false, timeout: { attempt: 30 } });
+    const error = await upstreamFailure(slow.get('entries/1'));
+    expect(error).toBeInstanceOf(UpstreamTimeoutError);
+    expect(error).toMatchObject({ timeoutKind: 'attempt', timeoutMs: 30, attempts: 1 });
+    expect(marked.seen[0]?.init?.signal?.aborted).toBe(true);
+  });
+
+  it('is what createUndiciFetch() returns', () => {
+    const undiciFetch = createUndiciFetch();
+    expect((undiciFetch as unknown as Record<symbol, unknown>)[INIT_ONLY_FETCH]).toBe(true);
+    return undiciFetch.close();
+  });
+});

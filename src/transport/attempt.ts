@@ -3,7 +3,7 @@ import type { KyInstance } from 'ky';
 
 import type { StandardSchemaV1 } from '../errors/standard-schema.js';
 import { redactBody } from '../logging/redact.js';
-import type { AttemptResult } from './attempt-result.js';
+import type { AttemptResponse, AttemptResult } from './attempt-result.js';
 import type { DispatcherLike } from './dispatcher.js';
 import { isInitOnlyFetch } from './init-only-fetch.js';
 import type { InitOnlyFetch } from './init-only-fetch.js';
@@ -89,12 +89,14 @@ export class Transport {
    */
   async send(request: AttemptRequest, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
     const timeoutHeader = this.#timeoutHeader;
+    const initOnly = this.#initOnly;
+    const headers =
+      timeoutHeader === undefined
+        ? request.headers
+        : { ...request.headers, [timeoutHeader]: String(Math.max(1, Math.floor(timeLeftMs))) };
     const init: RequestInit & { duplex?: 'half'; dispatcher?: DispatcherLike } = {
       method: request.method,
-      headers:
-        timeoutHeader === undefined
-          ? request.headers
-          : { ...request.headers, [timeoutHeader]: String(Math.max(1, Math.floor(timeLeftMs))) },
+      headers,
       signal,
       // A redirect is answered as what it is (an UpstreamHttpError), never followed: fetch would
       // carry the client's headers (API keys, tokens) to wherever the Location points.
@@ -107,7 +109,6 @@ export class Transport {
     if (this.#dispatcher !== undefined) init.dispatcher = this.#dispatcher;
     let response: Response;
     try {
-      const initOnly = this.#initOnly;
       if (initOnly === undefined) {
         const kyOptions = { method: request.method, [ATTEMPT_INIT]: init };
         response = await this.#ky(request.href, kyOptions);
@@ -117,7 +118,9 @@ export class Transport {
     } catch (error) {
       return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
     }
-    return readAnswer(response, request, signal);
+    // Awaited rather than returned: an async function that returns a promise pays two more microtask turns.
+    const result = await readAnswer(response, request, signal);
+    return result;
   }
 }
 
@@ -142,42 +145,59 @@ async function readAnswer(response: Response, request: AttemptRequest, signal: A
     };
   }
 
+  let data: unknown;
+  let text = '';
   if (request.method === 'HEAD' || NO_BODY_STATUS.has(response.status)) {
     await response.body?.cancel().catch(() => undefined);
-    return answered(response, request, signal, undefined, '');
+  } else {
+    try {
+      text = await response.text();
+    } catch (error) {
+      return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
+    }
+    if (text !== '') data = JSON_TYPE.test(response.headers.get('content-type') ?? '') ? parseJson(text) : text;
   }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
-  }
-  if (text === '') return answered(response, request, signal, undefined, text);
-  if (!JSON_TYPE.test(response.headers.get('content-type') ?? '')) return answered(response, request, signal, text, text);
-  let data: unknown;
-  try {
-    data = JSON.parse(text) as unknown;
-  } catch (error) {
+  if (data instanceof InvalidJson) {
     return {
       ok: false,
-      failure: { kind: 'invalid-response', status: response.status, excerpt: redactBody(text, BODY_EXCERPT_LIMIT), cause: error },
+      failure: { kind: 'invalid-response', status: response.status, excerpt: redactBody(text, BODY_EXCERPT_LIMIT), cause: data.cause },
     };
   }
-  return answered(response, request, signal, data, text);
+  const answer: AttemptResponse = { status: response.status, headers: response.headers, data };
+  // Only a schema makes the success path wait once more.
+  return request.schema === undefined ? { ok: true, response: answer } : validated(answer, request, request.schema, signal, text);
 }
 
-/** A successful answer, its body validated by the call's schema when there is one. */
-async function answered(response: Response, request: AttemptRequest, signal: AbortSignal, data: unknown, text: string): Promise<AttemptResult> {
-  const answer = { status: response.status, headers: response.headers, data };
-  if (request.schema === undefined) return { ok: true, response: answer };
-  const verdict = await validateBody(request.schema, data, signal);
+/** A body that did not parse as the JSON its content type announced. */
+class InvalidJson {
+  /** @param cause - `JSON.parse`'s error. */
+  constructor(readonly cause: unknown) {}
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    return new InvalidJson(error);
+  }
+}
+
+/** A successful answer whose body the call's schema validates. */
+async function validated(
+  answer: AttemptResponse,
+  request: AttemptRequest,
+  schema: StandardSchemaV1,
+  signal: AbortSignal,
+  text: string,
+): Promise<AttemptResult> {
+  const verdict = await validateBody(schema, answer.data, signal);
   if (verdict.ok) return { ok: true, response: { ...answer, data: verdict.value } };
   if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request.timeout) };
   return {
     ok: false,
     failure: {
       kind: 'invalid-response',
-      status: response.status,
+      status: answer.status,
       excerpt: text === '' ? undefined : redactBody(text, BODY_EXCERPT_LIMIT),
       issues: verdict.issues,
       cause: verdict.cause,

@@ -51,6 +51,7 @@ describe('a fetch marked as reading only the URL and init', () => {
     expect(input).toBeInstanceOf(Request);
     expect((input as Request).url).toBe('https://ledger.internal/v1/entries/1');
     expect(init).toMatchObject({ method: 'GET', redirect: 'manual' });
+    expect(new Headers(init?.headers).get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("classifies its rejection as fetch's: a network error with the system code, retried", async () => {

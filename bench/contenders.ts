@@ -1,4 +1,6 @@
 /** The HTTP clients and compositions the benchmarks compare, built the same way for every table. */
+import { randomUUID } from 'node:crypto';
+
 import {
   ConsecutiveBreaker,
   ExponentialBackoff,
@@ -17,6 +19,40 @@ import { fetch as undiciFetch } from 'undici';
 /** ky with its own retry and timeout off: the baseline every policy is measured against. */
 export function bareKy(): KyInstance {
   return ky.create({ retry: 0, timeout: false });
+}
+
+/** The init key the floor contender hands its fetch (an option ky does not know, so it passes it on). */
+const FLOOR_INIT = 'floorInit';
+
+/**
+ * Bare ky whose every call carries what each of the client's attempts must,
+ * and nothing else: its own abort signal with a 10 s timer, a fresh
+ * request-ID header and `redirect: 'manual'`, in fetch's `init` — the floor
+ * under any client on ky with those features, and so what the 0.95× goal is
+ * measured against in practice. Parsed with `text()` and `JSON.parse`, as
+ * the client reads bodies.
+ */
+export function kyWithAttemptFloor(): (url: string) => Promise<unknown> {
+  const http = ky.create({
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    fetch: (input: Request | URL | string, init?: RequestInit & { [FLOOR_INIT]?: RequestInit }) => fetch(input, init?.[FLOOR_INIT] ?? init),
+  });
+  return async (url) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      controller.abort();
+    }, 10_000);
+    try {
+      const init: RequestInit = { method: 'GET', headers: { 'x-request-id': randomUUID() }, signal: controller.signal, redirect: 'manual' };
+      const options = { method: 'GET', [FLOOR_INIT]: init };
+      const response = await http(url, options);
+      return JSON.parse(await response.text()) as unknown;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 /**

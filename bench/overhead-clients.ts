@@ -9,7 +9,7 @@ import { request as undiciRequest } from 'undici';
 
 import { createClient } from '../src/index.js';
 import { createUndiciFetch } from '../src/undici/index.js';
-import { bareKy, naiveGet, naivePolicy, rawUndiciFetch, undiciFetchForKy } from './contenders.js';
+import { bareKy, kyWithAttemptFloor, naiveGet, naivePolicy, rawUndiciFetch, undiciFetchForKy } from './contenders.js';
 
 /** One contender of the overhead table. */
 export interface OverheadClient {
@@ -25,6 +25,7 @@ function keepAliveAgent(): HttpAgent {
 
 export const UNDICI = 'undici.request';
 export const BARE_KY = 'ky (retry 0, timeout off)';
+export const KY_FLOOR = 'ky + what an attempt carries (signal, timer, request-ID header)';
 export const DEFAULT_CLIENT = 'createClient (defaults, logger false)';
 export const UNDICI_CLIENT = 'createClient over createUndiciFetch (defaults, logger false)';
 
@@ -54,6 +55,14 @@ export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
       const http = bareKy();
       const url = `${baseUrl}ok`;
       return () => http.get(url).json();
+    },
+  },
+  {
+    name: KY_FLOOR,
+    make: (baseUrl) => {
+      const call = kyWithAttemptFloor();
+      const url = `${baseUrl}ok`;
+      return () => call(url);
     },
   },
   {
@@ -133,5 +142,5 @@ export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
  * ratio within a round is less exposed to load that comes and goes.
  */
 export const FOCUS_CLIENTS: readonly OverheadClient[] = OVERHEAD_CLIENTS.filter((client) =>
-  [UNDICI, 'global fetch', BARE_KY, DEFAULT_CLIENT, 'ky over createUndiciFetch', UNDICI_CLIENT].includes(client.name),
+  [UNDICI, 'global fetch', BARE_KY, KY_FLOOR, DEFAULT_CLIENT, 'ky over createUndiciFetch', UNDICI_CLIENT].includes(client.name),
 );

@@ -1,7 +1,10 @@
 /**
- * Instructions per call, counted by valgrind: a measure that does not move
- * with other load on the machine (throughput on a shared 2-core VM swings
- * ±10 % from round to round; this repeats within ~2 %).
+ * Instructions per call, counted by valgrind: a measure that other load on
+ * the machine does not move (throughput on a shared 2-core VM swings ±10 %
+ * from round to round). It is not exact either: GC and JIT work fall
+ * unevenly between the two runs, and two counts of the same code differ by
+ * up to ~2 % (756 733 and 770 821 for `createClient` on 2026-12-02), so it
+ * tells apart differences of ~4 % or more, not the last per cent.
  *
  * Every client sends through the real global fetch — its Request, fetch
  * algorithm, headers, abort wiring and Response body streams — to an
@@ -15,14 +18,21 @@
  *   node --import tsx bench/instructions.ts [variant …]   (about 3 minutes per variant)
  *
  * Variants: `fetch` (the global fetch alone), `ky` (bare ky, retry 0,
- * timeout off), `createClient` (defaults, logger false). Needs valgrind
- * (Debian's `valgrind` package).
+ * timeout off), `floor` (bare ky carrying what each attempt must: signal,
+ * timer, request-ID header), `createClient` (defaults, logger false), and
+ * over `createUndiciFetch()` sending to the same in-process dispatcher:
+ * `ky-undici` and `createClient-undici`. Needs valgrind (Debian's
+ * `valgrind` package).
  */
 import { execFileSync, spawn } from 'node:child_process';
 
-import { bareKy } from './contenders.js';
+import ky from 'ky';
+import type { Dispatcher } from 'undici';
+
+import { bareKy, kyWithAttemptFloor } from './contenders.js';
 import { fmt } from './measure.js';
 import { createClient } from '../src/index.js';
+import { createUndiciFetch } from '../src/undici/index.js';
 import { benchFile, TSX_IMPORT } from './upstream.js';
 
 const BODY = Buffer.from(JSON.stringify({ ok: true, service: 'bench-upstream', items: [1, 2, 3] }));
@@ -73,8 +83,20 @@ const VARIANTS: Record<string, () => () => Promise<unknown>> = {
     const http = bareKy();
     return () => http.get(URL_OK).json();
   },
+  floor: () => {
+    const call = kyWithAttemptFloor();
+    return () => call(URL_OK);
+  },
   createClient: () => {
     const client = createClient(BASE, { logger: false });
+    return () => client.get('ok');
+  },
+  'ky-undici': () => {
+    const http = ky.create({ retry: 0, timeout: false, fetch: createUndiciFetch({ dispatcher: inProcessDispatcher as unknown as Dispatcher }) });
+    return () => http.get(URL_OK).json();
+  },
+  'createClient-undici': () => {
+    const client = createClient(BASE, { logger: false, fetch: createUndiciFetch({ dispatcher: inProcessDispatcher as unknown as Dispatcher }) });
     return () => client.get('ok');
   },
 };

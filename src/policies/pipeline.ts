@@ -136,6 +136,7 @@ export class Pipeline {
     let sent = 0;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#throughBreaker(call);
+      this.#reportTransitions(call);
       sent += outcome.sent;
       const result = outcome.result;
       if (result.ok) return { result, sent, budgetExhausted: false };
@@ -163,18 +164,24 @@ export class Pipeline {
     }
   }
 
-  async #throughBreaker(call: Call): Promise<GuardedOutcome> {
+  /** One attempt (or hedged group) through the breaker; the caller reports the transitions it caused once it settles. */
+  #throughBreaker(call: Call): Promise<GuardedOutcome> {
     const breaker = this.#breaker;
     if (breaker === undefined) return this.#attempts(call);
     // While half-open, cockatiel holds other calls until its probe answers, deaf to their signals and
     // deadlines: such a call answers its own abort or deadline at once, and sends nothing if released later.
     const heldByProbe = breaker.state === 'half-open';
     const pending = breaker.execute(() => this.#attempts(call), call.signal);
-    const outcome = heldByProbe ? await raceCallLimits(pending, call) : await pending;
+    return heldByProbe ? raceCallLimits(pending, call) : pending;
+  }
+
+  /** Emits the breaker's state changes since the last report, with the fields of the call that saw them. */
+  #reportTransitions(call: Call): void {
+    const breaker = this.#breaker;
+    if (breaker === undefined) return;
     for (const state of breaker.takeTransitions()) {
       if (this.#sink.wants('circuit')) this.#sink.emit('circuit', { ...call.base(), state: state === 'isolated' ? 'open' : state });
     }
-    return outcome;
   }
 
   async #attempts(call: Call): Promise<GuardedOutcome> {

@@ -125,18 +125,18 @@ export class Transport {
 }
 
 async function readAnswer(response: Response, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
-  if (!response.ok) {
+  // Each of the Response's getters is a checked call into fetch: read status and headers once.
+  const status = response.status;
+  const headers = response.headers;
+  if (status < 200 || status > 299) {
     const body = await readFailedBody(response);
     if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request.timeout) };
-    const retryAfter =
-      response.status === 429 || response.status === 503
-        ? parseRetryAfter(response.headers.get('retry-after'), Date.now())
-        : undefined;
+    const retryAfter = status === 429 || status === 503 ? parseRetryAfter(headers.get('retry-after'), Date.now()) : undefined;
     return {
       ok: false,
       failure: {
         kind: 'status',
-        status: response.status,
+        status,
         statusText: response.statusText,
         excerpt: body.excerpt,
         problem: body.problem,
@@ -147,7 +147,7 @@ async function readAnswer(response: Response, request: AttemptRequest, signal: A
 
   let data: unknown;
   let text = '';
-  if (request.method === 'HEAD' || NO_BODY_STATUS.has(response.status)) {
+  if (request.method === 'HEAD' || NO_BODY_STATUS.has(status)) {
     await response.body?.cancel().catch(() => undefined);
   } else {
     try {
@@ -155,15 +155,15 @@ async function readAnswer(response: Response, request: AttemptRequest, signal: A
     } catch (error) {
       return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
     }
-    if (text !== '') data = JSON_TYPE.test(response.headers.get('content-type') ?? '') ? parseJson(text) : text;
+    if (text !== '') data = JSON_TYPE.test(headers.get('content-type') ?? '') ? parseJson(text) : text;
   }
   if (data instanceof InvalidJson) {
     return {
       ok: false,
-      failure: { kind: 'invalid-response', status: response.status, excerpt: redactBody(text, BODY_EXCERPT_LIMIT), cause: data.cause },
+      failure: { kind: 'invalid-response', status, excerpt: redactBody(text, BODY_EXCERPT_LIMIT), cause: data.cause },
     };
   }
-  const answer: AttemptResponse = { status: response.status, headers: response.headers, data };
+  const answer: AttemptResponse = { status, headers, data };
   // Only a schema makes the success path wait once more.
   return request.schema === undefined ? { ok: true, response: answer } : validated(answer, request, request.schema, signal, text);
 }

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { answerWith, startRealServer } from '../support/real-server.js';
 import type { RealServer } from '../support/real-server.js';
 import { rejectionOf } from '../support/rejection.js';
+import { untilReal } from '../support/real-time.js';
 
 // msw has no sockets: an unread body pinning its connection is only visible on a real server.
 let upstream: RealServer;
@@ -60,8 +61,8 @@ describe('failed responses release their connection', () => {
     upstream.handle(answerWith(503, 256 * KB));
     await failMany(UpstreamUnavailableError);
     expect(upstream.requests).toHaveLength(CALLS);
-    // Cancelling closes each socket; an unread body would keep all 200 open.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Cancelling closes each socket; an unread body would keep all 200 open (and this wait would give up).
+    await untilReal(() => upstream.openSockets <= HANDFUL, 'the cancelled sockets to close');
     expect(upstream.openSockets).toBeLessThanOrEqual(HANDFUL);
   });
 });

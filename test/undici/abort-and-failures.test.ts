@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamFailure } from '../support/rejection.js';
 import { refusedPort, startRealServer } from '../support/real-server.js';
 import type { RealServer } from '../support/real-server.js';
+import { untilReal } from '../support/real-time.js';
 import { TLS, startTlsServer } from '../support/tls-server.js';
 
 let upstream: RealServer;
@@ -40,7 +41,8 @@ describe('createUndiciFetch: abort closes the socket', () => {
     upstream.handle(never);
     const controller = new AbortController();
     const pending = undiciFetch(`${upstream.url}slow`, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Aborted once the request is at the upstream, waiting for headers (however loaded the machine).
+    await untilReal(() => upstream.requests.length === 1, 'the request to reach the upstream');
     const reason = new Error('caller left');
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);

@@ -60,6 +60,10 @@ export interface ClientOptions {
   hedging?: HedgingOptions | false;
   /**
    * The `fetch` ky uses; read at each attempt when not given, so test interceptors installed later apply.
+   * It gets the `Request` ky built and an `init` carrying the attempt's method, headers, body, signal,
+   * `redirect: 'manual'` and dispatcher, which it must honour over the Request's fields. The fetch of
+   * `createUndiciFetch()` (`resilient-http/undici`) reads only the URL and `init`, so it is called with
+   * the attempt's URL and that `init`, without ky.
    * @default globalThis.fetch
    */
   fetch?: typeof fetch;

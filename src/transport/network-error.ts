@@ -43,13 +43,23 @@ export function classifyThrown(error: unknown, signal: AbortSignal, timeout: Att
  * ky 2 wraps fetch's network failure (undici's `TypeError('fetch failed')`,
  * msw's `HttpResponse.error()`) in its `NetworkError`, the system error down
  * its cause chain. A failure ky does not wrap counts when its cause chain
- * carries a system `code`: a custom fetch that throws `ECONNRESET` itself, or
- * a body read cut off by the socket (`UND_ERR_SOCKET`). Codes that mean an
- * invalid argument were refused before anything was sent.
+ * carries a system `code` — a custom fetch that throws `ECONNRESET` itself, or
+ * a body read cut off by the socket (`UND_ERR_SOCKET`) — or when it is one of
+ * the fetch failures ky would have wrapped. Codes that mean an invalid
+ * argument were refused before anything was sent.
  */
 function isNetworkFailure(error: unknown, systemCode: string | undefined): boolean {
   if (systemCode !== undefined && ARGUMENT_CODES.test(systemCode)) return false;
-  return isNetworkError(error) || systemCode !== undefined;
+  return isNetworkError(error) || systemCode !== undefined || isUnwrappedFetchFailure(error);
+}
+
+/**
+ * undici's own network failures as ky would wrap them, when nothing did: a
+ * fetch called without ky (`createUndiciFetch()`'s), or a body read after ky
+ * returned. The messages are the two ky recognises from Node's fetch.
+ */
+function isUnwrappedFetchFailure(error: unknown): boolean {
+  return error instanceof TypeError && (error.message === 'fetch failed' || error.message === 'terminated');
 }
 
 /** The first string `code` down an error's cause chain (`ECONNREFUSED`, `UND_ERR_SOCKET`, …). */

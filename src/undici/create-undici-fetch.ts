@@ -134,9 +134,10 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     });
   }
 
+  // It reads the URL and init only, so the client calls it with those and no Request. Not enumerable:
+  // a wrapper built with Object.assign(wrapper, thisFetch) is not taken for it.
+  Object.defineProperty(undiciFetch, INIT_ONLY_FETCH, { value: true });
   return Object.assign(undiciFetch, {
-    // It reads the URL and init only, so the client calls it with those and no Request.
-    [INIT_ONLY_FETCH]: true as const,
     dispatcher,
     close: () => dispatcher.close(),
   });

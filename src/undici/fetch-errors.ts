@@ -1,6 +1,7 @@
 /**
  * The errors this fetch rejects with, shaped as undici's own fetch shapes them,
- * so the client (and ky's `isNetworkError`) classify them alike: a failure
+ * so the client classifies them as it does fetch's, with or without ky (which
+ * wraps both messages in its `NetworkError`): a failure
  * before the response is `TypeError('fetch failed')` whose cause is undici's
  * error (itself carrying the system `code`: `ECONNREFUSED`, `ENOTFOUND`,
  * `UND_ERR_SOCKET`, a TLS code, …); a body cut off later errors the stream

@@ -63,6 +63,20 @@ describe('a fetch marked as reading only the URL and init', () => {
     expect(marked.seen).toHaveLength(3);
   });
 
+  it.each([
+    ['marked (called without ky)', true],
+    ['unmarked (ky wraps it)', false],
+  ])("classifies fetch's own failure messages as network errors without a system code too: %s", async (_name, initOnly) => {
+    const failures = [new TypeError('fetch failed', { cause: new RangeError('status 600 is out of range') }), new TypeError('terminated')];
+    for (const failure of failures) {
+      const failing = recordingFetch(initOnly, () => Promise.reject(failure));
+      const error = await upstreamFailure(client(failing.fetch).get('entries/1'));
+      expect(error).toBeInstanceOf(UpstreamNetworkError);
+      expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', systemCode: undefined, attempts: 3 });
+      expect(failing.seen).toHaveLength(3);
+    }
+  });
+
   it('is aborted by the attempt timeout through its init signal', async () => {
     const marked = recordingFetch(
       true,
@@ -80,9 +94,13 @@ describe('a fetch marked as reading only the URL and init', () => {
     expect(marked.seen[0]?.init?.signal?.aborted).toBe(true);
   });
 
-  it('is what createUndiciFetch() returns', () => {
+  it('is what createUndiciFetch() returns, and not a wrapper that copies its properties', () => {
     const undiciFetch = createUndiciFetch();
     expect((undiciFetch as unknown as Record<symbol, unknown>)[INIT_ONLY_FETCH]).toBe(true);
+    // A wrapper may read the Request it is handed: it must still get one.
+    const wrapper = Object.assign((input: RequestInfo | URL, init?: RequestInit) => undiciFetch(input, init), undiciFetch);
+    expect((wrapper as unknown as Record<symbol, unknown>)[INIT_ONLY_FETCH]).toBeUndefined();
+    expect(wrapper.dispatcher).toBe(undiciFetch.dispatcher);
     return undiciFetch.close();
   });
 });

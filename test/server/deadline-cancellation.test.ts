@@ -65,8 +65,9 @@ describe.each(['node:http', 'express'] as const)('a %s front service with reques
   });
 
   it('stops waiting out a backoff when its caller hangs up: no further attempt', async () => {
+    // Retry-After fixes the wait at 5 s: a jittered backoff could be shorter than the hang-up below.
     upstream.handle((_request, response) => {
-      response.writeHead(503).end();
+      response.writeHead(503, { 'retry-after': '5' }).end();
     });
     const service = await front(kind, { client: { retry: { maxAttempts: 3, initialDelay: 5_000, maxDelay: 5_000 }, circuitBreaker: false } });
     const caller = new AbortController();

@@ -18,6 +18,8 @@ const SOCKET_TESTS = [
   'test/transport/network-errors.test.ts',
   'test/transport/redirects.test.ts',
   'test/transport/dispatcher.test.ts',
+  'test/transport/response-bodies.test.ts',
+  'test/client/stream.test.ts',
   'test/policies/circuit-breaker-half-open.test.ts',
   'test/policies/deadline.test.ts',
   'test/policies/hedging.test.ts',

@@ -39,6 +39,7 @@ export { UpstreamAbortedError } from './errors/upstream-aborted-error.js';
 export { UpstreamCircuitOpenError } from './errors/upstream-circuit-open-error.js';
 export { UpstreamConcurrencyLimitError } from './errors/upstream-concurrency-limit-error.js';
 export { UpstreamInvalidResponseError } from './errors/upstream-invalid-response-error.js';
+export { UpstreamResponseTooLargeError } from './errors/upstream-response-too-large-error.js';
 export { UpstreamNetworkError } from './errors/upstream-network-error.js';
 export { UpstreamTimeoutError } from './errors/upstream-timeout-error.js';
 export { upstreamErrorClassForStatus, upstreamErrorFromStatus } from './errors/from-status.js';

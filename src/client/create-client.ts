@@ -6,7 +6,16 @@ import { normalizeOptions } from './options/normalize-options.js';
 import { prepareRequest } from './prepare.js';
 import type { CircuitStateName } from '../policies/circuit-breaker.js';
 import type { AttemptResponse } from '../transport/attempt-result.js';
-import type { Client, ClientOptions, ClientResponse, RequestOptions } from './types.js';
+import type { Client, ClientOptions, ClientResponse, RequestOptions, StreamResponse } from './types.js';
+
+/** The body of a streamed answer that has none (204, HEAD): a stream that ends at once. */
+function emptyBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.close();
+    },
+  });
+}
 
 class ResilientClient implements Client {
   readonly name: string;
@@ -58,6 +67,11 @@ class ResilientClient implements Client {
    */
   #run(method: string, path: string, options: RequestOptions | undefined): Promise<AttemptResponse> {
     return this.#pipeline.run(prepareRequest(this.#options, method, path, options));
+  }
+
+  async stream(method: string, path: string, options?: RequestOptions): Promise<StreamResponse> {
+    const response = await this.#pipeline.run(prepareRequest(this.#options, method, path, options, true));
+    return { status: response.status, headers: response.headers, body: response.body ?? emptyBody() };
   }
 
   head(path: string, options?: RequestOptions): Promise<ClientResponse<undefined>> {

@@ -8,12 +8,13 @@ import type { ResolvedClientOptions } from './options/normalize-options.js';
 import { normalizeRetry } from './options/retry.js';
 import { normalizeTimeout } from './options/timeout.js';
 import { resolveUrl } from './resolve-url.js';
+import { normalizeMaxResponseSize, normalizeResponseType } from './options/body.js';
 import { checkExpectedStatus, checkSchema } from './response-options.js';
 import type { RequestOptions } from './types.js';
 
 const KNOWN = new Set<string>([
   'json', 'body', 'headers', 'searchParams', 'params', 'signal', 'requestId', 'idempotencyKey', 'timeout', 'retry',
-  'schema', 'expectedStatus',
+  'schema', 'expectedStatus', 'responseType', 'maxResponseSize',
 ] satisfies (keyof RequestOptions)[]);
 const NO_OPTIONS: RequestOptions = Object.freeze({});
 const HEDGEABLE_METHODS = new Set(['GET', 'HEAD']);
@@ -28,7 +29,13 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
  *
  * @throws TypeError for bad input, naming the option.
  */
-export function prepareRequest(client: ResolvedClientOptions, rawMethod: string, path: string, given?: RequestOptions): OutgoingRequest {
+export function prepareRequest(
+  client: ResolvedClientOptions,
+  rawMethod: string,
+  path: string,
+  given?: RequestOptions,
+  streamed = false,
+): OutgoingRequest {
   if (typeof rawMethod !== 'string' || !HTTP_TOKEN.test(rawMethod)) throw new TypeError(`method must be an HTTP method token, got ${JSON.stringify(rawMethod)}`);
   // No options is the common case: no object is made for it, and there is nothing to check.
   const options: RequestOptions = given ?? NO_OPTIONS;
@@ -47,6 +54,12 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
   if (hasBody && (method === 'GET' || method === 'HEAD')) throw new TypeError(`a ${method} request cannot have a body (options.json or options.body)`);
 
   const schema = checkSchema(options.schema);
+  const responseType = normalizeResponseType(options.responseType);
+  if (streamed && (options.responseType !== undefined || schema !== undefined)) {
+    throw new TypeError('options.responseType and options.schema do not apply to stream(): its body is a ReadableStream of bytes');
+  }
+  // A stream holds nothing in memory: the client's limit is for bodies it reads whole; a per-call one applies to both.
+  const maxResponseSize = normalizeMaxResponseSize('options.maxResponseSize', options.maxResponseSize, streamed ? undefined : client.maxResponseSize);
   const expectedStatus = checkExpectedStatus(options.expectedStatus);
   const href = resolveUrl(client.baseUrl, path, options.params, options.searchParams);
   const context = getRequestContext();
@@ -87,7 +100,8 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
     retry,
     timeout,
     idempotent: hasKey || retry.methods.has(method),
-    hedgeable: replayable && (hasKey || HEDGEABLE_METHODS.has(method)),
+    // A download is not hedged: a second copy of a large body is what hedging must never cost.
+    hedgeable: !streamed && replayable && (hasKey || HEDGEABLE_METHODS.has(method)),
     signal: options.signal,
     contextSignal: context?.signal,
     deadline: context?.deadline,
@@ -95,6 +109,8 @@ export function prepareRequest(client: ResolvedClientOptions, rawMethod: string,
     // Always present (maybe undefined), so every prepared request has one shape.
     schema,
     expectedStatus,
+    responseType: streamed ? 'stream' : responseType,
+    maxResponseSize,
   };
 }
 

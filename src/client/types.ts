@@ -5,6 +5,7 @@ import type { BulkheadOptions } from '../policies/bulkhead.js';
 import type { CircuitBreakerOptions, CircuitStateName } from '../policies/circuit-breaker.js';
 import type { TimeoutOptions } from '../policies/deadline.js';
 import type { DispatcherLike } from '../transport/dispatcher.js';
+import type { ResponseType } from '../transport/media-type.js';
 import type { HedgingOptions } from '../policies/hedging.js';
 import type { CallRetryOptions, RetryOptions } from '../policies/retry-decision.js';
 
@@ -74,6 +75,14 @@ export interface ClientOptions {
    * @default fetch's own (undici's global dispatcher)
    */
   dispatcher?: DispatcherLike;
+  /**
+   * Most bytes of a response body the client reads into memory, counted after decoding (gzip, deflate, br,
+   * zstd), so a decompression bomb stops at the limit; `false` for no limit. A `Content-Length` above it
+   * fails before anything is read. Over it, the call rejects with `UpstreamResponseTooLargeError`, the
+   * connection is closed, nothing is retried. Applies to `stream()` only when given for that call.
+   * @default 10485760 (10 MiB)
+   */
+  maxResponseSize?: number | false;
 }
 
 /** Values accepted for `searchParams`. */
@@ -125,6 +134,50 @@ export interface RequestOptions {
    * Integers from 100 to 599.
    */
   expectedStatus?: readonly number[];
+  /**
+   * How a successful answer's body is handed over:
+   * - `'auto'`: parsed JSON for JSON media types (`application/json`, `*\/*+json`), a string for textual
+   *   ones (`text/*`, XML, JavaScript, form-encoded, or no `content-type`), a `Uint8Array` for the rest;
+   * - `'json'`: parsed as JSON whatever the `content-type` says;
+   * - `'text'`: a string decoded with the charset the `content-type` names (`iso-8859-1`, `utf-16le`, …; UTF-8 when none);
+   * - `'bytes'`: a `Uint8Array`, byte for byte.
+   *
+   * An empty body, a 204/205 and a HEAD resolve to `undefined` in every mode. Not for `stream()`.
+   * @default 'auto'
+   */
+  responseType?: ResponseType;
+  /**
+   * This call's body limit in decoded bytes, or `false` for none; see `ClientOptions.maxResponseSize`.
+   * For `stream()`, the stream fails with `UpstreamResponseTooLargeError` once this many bytes have passed.
+   * @default the client's `maxResponseSize` (none for `stream()`)
+   */
+  maxResponseSize?: number | false;
+}
+
+/** {@link RequestOptions} asking for the body as bytes. */
+export interface BytesRequestOptions extends RequestOptions {
+  /** The body as a `Uint8Array`, byte for byte. */
+  responseType: 'bytes';
+}
+
+/** {@link RequestOptions} asking for the body as text. */
+export interface TextRequestOptions extends RequestOptions {
+  /** The body as a string, decoded by the `content-type`'s charset. */
+  responseType: 'text';
+}
+
+/** A streamed answer: its status and headers once they arrive, and the body as the caller reads it. */
+export interface StreamResponse {
+  /** HTTP status (2xx: any other status rejects `stream()` with its typed error). */
+  status: number;
+  /** Response headers. */
+  headers: Headers;
+  /**
+   * The body, read as the caller reads it (backpressure). Every error it raises is an `UpstreamError`;
+   * `cancel()` closes the connection. A GET whose answer allows ranges is resumed after a network error
+   * or a stall, so the caller reads every byte once, in order.
+   */
+  body: ReadableStream<Uint8Array>;
 }
 
 /** {@link RequestOptions} with a `schema`: the call resolves to the schema's output. */
@@ -139,7 +192,7 @@ export interface ClientResponse<T> {
   status: number;
   /** Response headers. */
   headers: Headers;
-  /** Parsed body: JSON when the response says JSON, text otherwise, `undefined` when empty. */
+  /** The body as `responseType` asks (by default JSON, text or bytes by its media type), `undefined` when empty. */
   data: T;
 }
 
@@ -151,29 +204,65 @@ export interface Client {
   /** GET `path`; resolves to the parsed body. */
   get<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
   /** GET `path`; resolves to the parsed body. */
+  /** GET `path`; resolves to the body as bytes. */
+  get(path: string, options: BytesRequestOptions): Promise<Uint8Array>;
+  /** GET `path`; resolves to the body as text. */
+  get(path: string, options: TextRequestOptions): Promise<string>;
   get<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** POST `path`; resolves to the parsed body. Not retried without an idempotency key. */
   post<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
   /** POST `path`; resolves to the parsed body. Not retried without an idempotency key. */
+  /** POST `path`; resolves to the body as bytes. */
+  post(path: string, options: BytesRequestOptions): Promise<Uint8Array>;
+  /** POST `path`; resolves to the body as text. */
+  post(path: string, options: TextRequestOptions): Promise<string>;
   post<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** PUT `path`; resolves to the parsed body. */
   put<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
   /** PUT `path`; resolves to the parsed body. */
+  /** PUT `path`; resolves to the body as bytes. */
+  put(path: string, options: BytesRequestOptions): Promise<Uint8Array>;
+  /** PUT `path`; resolves to the body as text. */
+  put(path: string, options: TextRequestOptions): Promise<string>;
   put<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** PATCH `path`; resolves to the parsed body. Not retried without an idempotency key. */
   patch<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
   /** PATCH `path`; resolves to the parsed body. Not retried without an idempotency key. */
+  /** PATCH `path`; resolves to the body as bytes. */
+  patch(path: string, options: BytesRequestOptions): Promise<Uint8Array>;
+  /** PATCH `path`; resolves to the body as text. */
+  patch(path: string, options: TextRequestOptions): Promise<string>;
   patch<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** DELETE `path`; resolves to the parsed body. */
   delete<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
   /** DELETE `path`; resolves to the parsed body. */
+  /** DELETE `path`; resolves to the body as bytes. */
+  delete(path: string, options: BytesRequestOptions): Promise<Uint8Array>;
+  /** DELETE `path`; resolves to the body as text. */
+  delete(path: string, options: TextRequestOptions): Promise<string>;
   delete<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** HEAD `path`; resolves to status and headers. */
   head(path: string, options?: RequestOptions): Promise<ClientResponse<undefined>>;
   /** Any method; resolves to status, headers and the body as the schema's output. Same policies, same errors. */
   request<S extends StandardSchemaV1>(method: string, path: string, options: SchemaRequestOptions<S>): Promise<ClientResponse<InferSchemaOutput<S>>>;
   /** Any method; resolves to status, headers and parsed body. Same policies, same errors. */
+  /** Any method; resolves to status, headers and the body as bytes. */
+  request(method: string, path: string, options: BytesRequestOptions): Promise<ClientResponse<Uint8Array>>;
+  /** Any method; resolves to status, headers and the body as text. */
+  request(method: string, path: string, options: TextRequestOptions): Promise<ClientResponse<string>>;
   request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ClientResponse<T>>;
+  /**
+   * Any method, for large or binary bodies read as they arrive: every policy applies until the headers of a
+   * 2xx answer (retries, breaker, budget, bulkhead, deadlines); then the body is the caller's stream, bounded
+   * by `timeout.idle` between chunks and by the total timeout and the request context's deadline as a whole.
+   * The bulkhead slot is held until the body ends, fails or is cancelled.
+   * @example
+   * ```ts
+   * const { body } = await storage.stream('GET', 'exports/{id}', { params: { id }, timeout: { total: 600_000 } });
+   * await pipeline(Readable.fromWeb(body), createWriteStream('/tmp/export.csv'));
+   * ```
+   */
+  stream(method: string, path: string, options?: RequestOptions): Promise<StreamResponse>;
   /** The upstream's name in logs and errors. */
   readonly name: string;
   /** The circuit breaker's state (`closed` when the breaker is disabled). */

@@ -16,7 +16,7 @@ export type AttemptFailure =
       retryAfterMs: number | undefined;
     }
   | { kind: 'network'; systemCode: string | undefined; cause: unknown }
-  | { kind: 'timeout'; scope: 'attempt' | 'total' | 'deadline'; timeoutMs: number; cause: unknown }
+  | { kind: 'timeout'; scope: 'attempt' | 'total' | 'deadline' | 'idle'; timeoutMs: number; cause: unknown }
   | { kind: 'aborted'; cause: unknown }
   | {
       kind: 'invalid-response';
@@ -24,7 +24,19 @@ export type AttemptFailure =
       excerpt: string | undefined;
       /** The schema's issues, when the call's schema rejected the body (absent: the body was not valid JSON). */
       issues?: readonly StandardSchemaIssue[] | undefined;
+      /** What was wrong, when not bad JSON or a schema rejection (e.g. a body too large for the engine to hold). */
+      detail?: string | undefined;
       cause: unknown;
+    }
+  | {
+      kind: 'too-large';
+      status: number;
+      /** The call's `maxResponseSize`. */
+      limit: number;
+      /** Decoded bytes read before stopping. */
+      receivedBytes: number;
+      /** The `Content-Length`, when it announced more than the limit. */
+      declaredBytes: number | undefined;
     }
   | { kind: 'circuit-open'; cause: unknown }
   | { kind: 'concurrency-limit'; cause: unknown }

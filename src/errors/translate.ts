@@ -7,6 +7,7 @@ import { UpstreamCircuitOpenError } from './upstream-circuit-open-error.js';
 import { UpstreamConcurrencyLimitError } from './upstream-concurrency-limit-error.js';
 import { UpstreamInvalidResponseError } from './upstream-invalid-response-error.js';
 import { UpstreamNetworkError } from './upstream-network-error.js';
+import { UpstreamResponseTooLargeError } from './upstream-response-too-large-error.js';
 import { UpstreamTimeoutError } from './upstream-timeout-error.js';
 
 /** The call-level facts every translated error carries. */
@@ -31,6 +32,7 @@ const CLASS_OF: { readonly [K in Exclude<AttemptFailure['kind'], 'status'>]: Ups
   timeout: UpstreamTimeoutError,
   aborted: UpstreamAbortedError,
   'invalid-response': UpstreamInvalidResponseError,
+  'too-large': UpstreamResponseTooLargeError,
   'circuit-open': UpstreamCircuitOpenError,
   'concurrency-limit': UpstreamConcurrencyLimitError,
   unexpected: UpstreamError,
@@ -73,7 +75,15 @@ function fieldsOf(failure: Exclude<AttemptFailure, { kind: 'status' }>): Partial
     case 'aborted':
       return { retryable: false, cause: failure.cause };
     case 'invalid-response':
-      return { upstreamStatus: failure.status, responseBody: failure.excerpt, issues: failure.issues, cause: failure.cause };
+      return {
+        upstreamStatus: failure.status,
+        responseBody: failure.excerpt,
+        issues: failure.issues,
+        detail: failure.detail === undefined ? undefined : `answered ${failure.status} ${failure.detail}`,
+        cause: failure.cause,
+      };
+    case 'too-large':
+      return { upstreamStatus: failure.status, limit: failure.limit, receivedBytes: failure.receivedBytes, declaredBytes: failure.declaredBytes };
     case 'circuit-open':
     case 'concurrency-limit':
       return { cause: failure.cause };

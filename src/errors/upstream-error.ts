@@ -52,7 +52,13 @@ export interface UpstreamErrorInit {
   /** The timeout that fired, in milliseconds (timeouts only). */
   timeoutMs?: number | undefined;
   /** Which timeout fired: one attempt's, the whole call's, or the request context's deadline (timeouts only). */
-  timeoutKind?: 'attempt' | 'total' | 'deadline' | undefined;
+  timeoutKind?: 'attempt' | 'total' | 'deadline' | 'idle' | undefined;
+  /** The call's `maxResponseSize` in bytes (a too-large response only). */
+  limit?: number | undefined;
+  /** Decoded bytes read before the client stopped (a too-large response only). */
+  receivedBytes?: number | undefined;
+  /** The `Content-Length` the upstream announced above the limit (a too-large response only). */
+  declaredBytes?: number | undefined;
   /** What a response schema rejected (schema rejections only); kept redacted and bounded. */
   issues?: readonly StandardSchemaIssue[] | undefined;
   /** Overrides the class's description of what happened (the middle of the message). */
@@ -70,6 +76,7 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_CIRCUIT_OPEN'
   | 'UPSTREAM_CONCURRENCY_LIMIT'
   | 'UPSTREAM_INVALID_RESPONSE'
+  | 'UPSTREAM_RESPONSE_TOO_LARGE'
   | 'UPSTREAM_ABORTED';
 
 /** The codes of `UpstreamHttpError` and its subclasses. */

@@ -11,8 +11,8 @@ export class UpstreamTimeoutError extends UpstreamError {
   declare readonly code: 'UPSTREAM_TIMEOUT';
   /** @inheritDoc */
   static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_TIMEOUT', statusCode: 504, retryable: true };
-  /** Which timeout fired: one attempt's, the whole call's, or the request context's deadline. `total` when built without one. */
-  readonly timeoutKind: 'attempt' | 'total' | 'deadline';
+  /** Which timeout fired: one attempt's, the whole call's, the request context's deadline, or the wait for a streamed body's next chunk (`idle`). `total` when built without one. */
+  readonly timeoutKind: 'attempt' | 'total' | 'deadline' | 'idle';
   /** The timeout that fired, in milliseconds; 0 when built without one. */
   readonly timeoutMs: number;
 

@@ -3,6 +3,8 @@ import type { CallEventBase } from '../events/events.js';
 import { redactUrl } from '../logging/redact.js';
 import type { AttemptResult } from '../transport/attempt-result.js';
 import { AbortReason, TOTAL_TIMEOUT } from '../transport/attempt-signal.js';
+import type { AttemptSignal } from '../transport/attempt-signal.js';
+import type { AttemptRequest } from '../transport/attempt.js';
 import type { OutgoingRequest } from './outgoing-request.js';
 
 /** What one call came to, before it becomes a response or an error. */
@@ -24,6 +26,13 @@ export interface CallOutcome {
  */
 export class Call {
   #url: string | undefined;
+  /** What each attempt sends: the request, or for a resumed download the same with its `Range` headers. */
+  attemptRequest: AttemptRequest;
+  /** The attempt whose streamed body is still being read (a `stream()` call past its headers). */
+  liveAttempt: AttemptSignal | undefined;
+  /** Settles when a streamed body has ended, failed or been cancelled; the bulkhead slot is held until then. */
+  bodyEnded: Promise<void> | undefined;
+  #endBody: (() => void) | undefined;
   /** The call's deadline on the `performance.now()` clock; set when the call is admitted. */
   deadline = Number.POSITIVE_INFINITY;
   /** Why an attempt that runs into {@link Call.deadline} is aborted: the total timeout, or the context's deadline. */
@@ -50,6 +59,7 @@ export class Call {
     readonly service: string,
     readonly request: OutgoingRequest,
   ) {
+    this.attemptRequest = request;
     if (request.deadline !== undefined) {
       const allowed = request.deadline - Date.now();
       this.#contextEnd = performance.now() + allowed;
@@ -71,6 +81,26 @@ export class Call {
   /** The caller's or the context's signal aborted: cancel the call with its reason. */
   handleEvent(event: Event): void {
     this.#controller?.abort((event.target as AbortSignal).reason);
+  }
+
+  /** Keeps `attempt` alive past its answer: its body is streamed to the caller. */
+  adoptAttempt(attempt: AttemptSignal): void {
+    this.liveAttempt = attempt;
+    this.bodyEnded ??= new Promise((resolve) => {
+      this.#endBody = resolve;
+    });
+  }
+
+  /** Hands over the live attempt (the streamed body takes it), leaving none. */
+  takeAttempt(): AttemptSignal | undefined {
+    const attempt = this.liveAttempt;
+    this.liveAttempt = undefined;
+    return attempt;
+  }
+
+  /** The streamed body is over: frees what waited for it (the bulkhead slot). */
+  endBody(): void {
+    this.#endBody?.();
   }
 
   /** Removes the listeners on the caller's and the context's signals; called once the call has settled. */

@@ -14,10 +14,20 @@ export interface TimeoutOptions {
    * @default 30000
    */
   total?: number;
+  /**
+   * The longest wait for the next chunk of a streamed body (`client.stream()`); a stall longer than this
+   * fails the stream with an `UpstreamTimeoutError` whose `timeoutKind` is `'idle'` (or resumes it).
+   * @default the attempt timeout
+   */
+  idle?: number;
 }
 
-/** Timeouts with every default filled in. */
-export type ResolvedTimeout = Required<TimeoutOptions>;
+/** Timeouts with every default filled in; `idle` is `undefined` while it follows the attempt timeout. */
+export interface ResolvedTimeout {
+  readonly attempt: number;
+  readonly total: number;
+  readonly idle: number | undefined;
+}
 
 /**
  * One attempt's signal, firing at the earlier of the attempt timeout and the

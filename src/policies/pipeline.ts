@@ -2,6 +2,7 @@ import { bulkhead } from 'cockatiel';
 import type { BulkheadPolicy } from 'cockatiel';
 
 import { toUpstreamError } from '../errors/translate.js';
+import type { UpstreamError } from '../errors/upstream-error.js';
 import type { EventSink } from '../events/events.js';
 import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
 import type { Transport } from '../transport/attempt.js';
@@ -19,6 +20,8 @@ import type { OutgoingRequest } from './outgoing-request.js';
 import { RetryBudget } from './retry-budget.js';
 import type { ResolvedBudget } from './retry-budget.js';
 import { decideRetry, isTransient } from './retry-decision.js';
+import { streamBody } from './download.js';
+import type { DownloadSteps } from './download.js';
 import { sleep } from './sleep.js';
 
 /** The client-wide policies, resolved; `undefined` turns a policy off. */
@@ -45,6 +48,8 @@ export class Pipeline {
   readonly #breaker: Breaker | undefined;
   readonly #bulkhead: BulkheadPolicy | undefined;
   readonly #budget: RetryBudget | undefined;
+  /** What a streamed body's resumes and end use of this pipeline; made once per client. */
+  readonly #steps: DownloadSteps;
 
   /**
    * @param config - The client-wide policies.
@@ -58,6 +63,17 @@ export class Pipeline {
     this.#breaker = config.circuitBreaker === undefined ? undefined : new Breaker(config.circuitBreaker);
     this.#bulkhead = config.bulkhead === undefined ? undefined : bulkhead(config.bulkhead.limit, config.bulkhead.queue);
     this.#budget = config.budget === undefined ? undefined : new RetryBudget(config.budget);
+    this.#steps = {
+      sink,
+      attempt: async (call) => {
+        const outcome = await this.#throughBreaker(call);
+        this.#reportTransitions(call);
+        return outcome;
+      },
+      breakerOpen: () => this.#breaker?.isOpen === true,
+      retryAllowed: (call, attempt, reason) => this.#retryAllowed(call, attempt, reason),
+      settle: (call, result, sent, budgetExhausted) => this.#settle(call, result, sent, budgetExhausted),
+    };
   }
 
   /** The breaker's state; `closed` when there is no breaker. */
@@ -78,7 +94,6 @@ export class Pipeline {
   }
 
   async #run(call: Call): Promise<AttemptResponse> {
-    const request = call.request;
     if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
     this.#budget?.recordRequest();
 
@@ -88,38 +103,49 @@ export class Pipeline {
     } catch (error) {
       // A defect in a policy must still reach the caller as an UpstreamError, never raw.
       outcome = failed({ kind: 'unexpected', cause: error });
-    } finally {
-      call.dispose();
     }
+    const result = outcome.result;
+    const attempt = call.takeAttempt();
+    if (result.ok && attempt !== undefined && result.response.body != null) return streamBody(call, result.response, attempt, outcome.sent, this.#steps);
+    attempt?.dispose();
+    call.endBody();
+    call.dispose();
+    const error = this.#settle(call, result, outcome.sent, outcome.budgetExhausted);
+    if (error !== undefined) throw error;
+    return (result as Extract<AttemptResult, { ok: true }>).response;
+  }
+
+  /** Emits the call's end and, for a failure, builds its typed error. */
+  #settle(call: Call, result: AttemptResult, sent: number, budgetExhausted: boolean): UpstreamError | undefined {
+    const request = call.request;
     const durationMs = performance.now() - request.startedAt;
-    if (outcome.result.ok) {
+    if (result.ok) {
       if (this.#sink.wants('request:end')) {
-        const response = outcome.result.response;
-        this.#sink.emit('request:end', { ...call.base(), status: response.status, attempts: outcome.sent, durationMs, error: undefined, expected: false });
+        this.#sink.emit('request:end', { ...call.base(), status: result.response.status, attempts: sent, durationMs, error: undefined, expected: false });
       }
-      return outcome.result.response;
+      return undefined;
     }
-    const failure = outcome.result.failure;
+    const failure = result.failure;
     const error = toUpstreamError(failure, {
       service: this.#config.name,
       method: request.method,
       url: request.href,
       requestId: request.requestId,
-      attempts: outcome.sent,
+      attempts: sent,
       durationMs,
       retryable: isTransient(failure, request.retry),
-      budgetExhausted: outcome.budgetExhausted,
+      budgetExhausted,
     });
     const status = failure.kind === 'status' ? failure.status : undefined;
     this.#sink.emit('request:end', {
       ...call.base(),
       status,
-      attempts: outcome.sent,
+      attempts: sent,
       durationMs,
       error,
       expected: status !== undefined && request.expectedStatus?.has(status) === true,
     });
-    throw error;
+    return error;
   }
 
   #guarded(call: Call): Promise<CallOutcome> {
@@ -127,7 +153,17 @@ export class Pipeline {
     if (signal?.aborted === true) return Promise.resolve(failed({ kind: 'aborted', cause: signal.reason }));
     if (call.pastContextDeadline()) return Promise.resolve({ result: call.contextExpired(), sent: 0, budgetExhausted: false });
     if (this.#bulkhead === undefined) return this.#retrying(call);
-    return throughBulkhead(this.#bulkhead, call, () => this.#retrying(call));
+    if (call.request.responseType !== 'stream') return throughBulkhead(this.#bulkhead, call, () => this.#retrying(call));
+    // A download holds its slot until its body ends: the bulkhead's work settles then, the call at its headers.
+    const bulkhead = this.#bulkhead;
+    return new Promise<CallOutcome>((resolve, reject) => {
+      throughBulkhead(bulkhead, call, async () => {
+        const outcome = await this.#retrying(call);
+        resolve(outcome);
+        if (call.bodyEnded !== undefined) await call.bodyEnded;
+        return outcome;
+      }).then(resolve, reject);
+    });
   }
 
   async #retrying(call: Call): Promise<CallOutcome> {
@@ -151,17 +187,19 @@ export class Pipeline {
       });
       // Never wait out a backoff to learn what the breaker already knows.
       if (!answer.retry || this.#breaker?.isOpen === true) return { result, sent, budgetExhausted: false };
-      if (this.#budget !== undefined && !this.#budget.tryAcquireRetry()) {
-        if (this.#sink.wants('budget-exhausted')) {
-          this.#sink.emit('budget-exhausted', { ...call.base(), attempt, refused: 'retry', reason: answer.reason });
-        }
-        return { result, sent, budgetExhausted: true };
-      }
+      if (!this.#retryAllowed(call, attempt, answer.reason)) return { result, sent, budgetExhausted: true };
       if (this.#sink.wants('retry')) {
         this.#sink.emit('retry', { ...call.base(), attempt, waitMs: answer.delayMs, reason: answer.reason, fromRetryAfter: answer.fromRetryAfter });
       }
       if (!(await sleep(answer.delayMs, call.signal))) return { result: call.cancelled(), sent, budgetExhausted: false };
     }
+  }
+
+  /** True when the retry budget allows one more retry; reports its refusal otherwise. */
+  #retryAllowed(call: Call, attempt: number, reason: string): boolean {
+    if (this.#budget === undefined || this.#budget.tryAcquireRetry()) return true;
+    if (this.#sink.wants('budget-exhausted')) this.#sink.emit('budget-exhausted', { ...call.base(), attempt, refused: 'retry', reason });
+    return false;
   }
 
   /** One attempt (or hedged group) through the breaker; the caller reports the transitions it caused once it settles. */
@@ -190,11 +228,11 @@ export class Pipeline {
     if (hedging === undefined || !call.request.hedgeable) {
       const signal = attemptSignalFor(call);
       if (signal === undefined) return { result: call.expired(), sent: 0 };
-      try {
-        return { result: await this.#send(call, signal.signal, signal.ms), sent: 1 };
-      } finally {
-        signal.dispose();
-      }
+      const result = await this.#send(call, signal.signal, signal.ms);
+      // A streamed body is still to be read: its attempt (and the connection it aborts) lives on.
+      if (result.ok && result.response.body != null) call.adoptAttempt(signal);
+      else signal.dispose();
+      return { result, sent: 1 };
     }
     const groupStart = performance.now();
     return runHedged({
@@ -229,7 +267,7 @@ export class Pipeline {
   /** Sends one attempt, through the instrumentation when one is installed. */
   #send(call: Call, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
     const hooks = instrumentation.current;
-    if (hooks === undefined) return this.#transport.send(call.request, signal, timeLeftMs);
-    return hooks.runAttempt(call, () => this.#transport.send(call.request, signal, timeLeftMs));
+    if (hooks === undefined) return this.#transport.send(call.attemptRequest, signal, timeLeftMs);
+    return hooks.runAttempt(call, () => this.#transport.send(call.attemptRequest, signal, timeLeftMs));
   }
 }

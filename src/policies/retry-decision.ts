@@ -123,7 +123,8 @@ export function decideRetry(question: RetryQuestion): RetryAnswer {
     isTransient(failure, retry) &&
     (idempotent ||
       (failure.kind === 'network' && failure.systemCode === 'ECONNREFUSED')) &&
-    !(failure.kind === 'timeout' && failure.scope !== 'attempt') &&
+    // A streamed body's stall (idle) is retried by resuming it, like an attempt timeout.
+    !(failure.kind === 'timeout' && failure.scope !== 'attempt' && failure.scope !== 'idle') &&
     failure.kind !== 'circuit-open' &&
     failure.kind !== 'concurrency-limit';
   if (!transient) return { retry: false, reason: `${reason} is not retried` };

@@ -4,8 +4,10 @@ import type { AttemptFailure } from '../errors/attempt-failure.js';
 export interface AttemptResponse {
   readonly status: number;
   readonly headers: Headers;
-  /** JSON when the response says JSON, text otherwise, `undefined` when empty. */
+  /** The body as the call's `responseType` asks (JSON, text or bytes), `undefined` when empty or streamed. */
   readonly data: unknown;
+  /** The unread body, for a streamed call (`responseType: 'stream'`). */
+  readonly body?: ReadableStream<Uint8Array> | null | undefined;
 }
 
 /** The outcome of one attempt (or of one hedged group of attempts). */

@@ -10,7 +10,7 @@ export class AbortReason {
    * @param timeoutMs - For `deadline`: the milliseconds the request context allowed the call.
    */
   constructor(
-    readonly kind: 'attempt-timeout' | 'total-timeout' | 'deadline' | 'caller' | 'hedge-lost',
+    readonly kind: 'attempt-timeout' | 'total-timeout' | 'idle-timeout' | 'deadline' | 'caller' | 'hedge-lost',
     readonly cause?: unknown,
     readonly timeoutMs?: number,
   ) {}
@@ -20,6 +20,8 @@ export class AbortReason {
 export const ATTEMPT_TIMEOUT = new AbortReason('attempt-timeout');
 /** The whole call's deadline passed. */
 export const TOTAL_TIMEOUT = new AbortReason('total-timeout');
+/** A streamed body's next chunk did not come in time. */
+export const IDLE_TIMEOUT = new AbortReason('idle-timeout');
 /** Another hedge answered first. */
 export const HEDGE_LOST = new AbortReason('hedge-lost');
 
@@ -36,7 +38,7 @@ function abortWith(controller: AbortController, reason: AbortReason): void {
  */
 export class AttemptSignal {
   readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout;
   readonly #parent: AbortSignal | undefined;
 
   /**
@@ -62,6 +64,15 @@ export class AttemptSignal {
   /** The caller aborted: abort the attempt, keeping the caller's reason. */
   handleEvent(): void {
     this.#controller.abort(new AbortReason('caller', this.#parent?.reason));
+  }
+
+  /**
+   * Re-arms the single timer: the attempt's headers have come, and what is
+   * left to bound is its body (`ms` from now, then `reason`).
+   */
+  rearm(ms: number, reason: AbortReason): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(abortWith, ms, this.#controller, reason);
   }
 
   /** Aborts now with `reason` (e.g. when a hedge lost). */

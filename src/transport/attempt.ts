@@ -10,10 +10,11 @@ import type { InitOnlyFetch } from './init-only-fetch.js';
 import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './network-error.js';
 import { BODY_EXCERPT_LIMIT, readFailedBody } from './response-body.js';
+import { readBody } from './read-body.js';
+import type { BodyRules } from './read-body.js';
 import { parseRetryAfter } from './retry-after.js';
 import { validateBody } from './validate-body.js';
 
-const JSON_TYPE = /^(?:application|text)\/(?:[\w.-]+\+)?json\b/i;
 const NO_BODY_STATUS = new Set([204, 205, 304]);
 /** The ky option that carries an attempt's fetch init to the client's one fetch. */
 const ATTEMPT_INIT = 'resilientHttpAttemptInit';
@@ -29,6 +30,10 @@ export interface AttemptRequest {
   readonly body: RequestInit['body'] | undefined;
   /** The call's timeouts, reported on a timeout failure. */
   readonly timeout: AttemptLimits;
+  /** How a successful answer's body is handed over; `'stream'` leaves it unread. */
+  readonly responseType: BodyRules['responseType'];
+  /** Most decoded bytes of a successful answer held in memory; `undefined` for no limit. */
+  readonly maxResponseSize: number | undefined;
   /** Validates a successful answer's parsed body (see {@link validateBody}). */
   readonly schema?: StandardSchemaV1 | undefined;
 }
@@ -145,41 +150,19 @@ async function readAnswer(response: Response, request: AttemptRequest, signal: A
     };
   }
 
-  let data: unknown;
-  let text = '';
+  let answer: AttemptResponse;
+  let text: string | undefined;
   if (request.method === 'HEAD' || NO_BODY_STATUS.has(status)) {
     await response.body?.cancel().catch(() => undefined);
+    answer = { status, headers, data: undefined };
   } else {
-    try {
-      text = await response.text();
-    } catch (error) {
-      return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
-    }
-    if (text !== '') data = JSON_TYPE.test(headers.get('content-type') ?? '') ? parseJson(text) : text;
+    const read = await readBody(response, status, headers, request, signal);
+    if (!read.ok) return read;
+    answer = read.body === undefined ? { status, headers, data: read.data } : { status, headers, data: undefined, body: read.body };
+    text = read.text;
   }
-  if (data instanceof InvalidJson) {
-    return {
-      ok: false,
-      failure: { kind: 'invalid-response', status, excerpt: redactBody(text, BODY_EXCERPT_LIMIT), cause: data.cause },
-    };
-  }
-  const answer: AttemptResponse = { status, headers, data };
   // Only a schema makes the success path wait once more.
   return request.schema === undefined ? { ok: true, response: answer } : validated(answer, request, request.schema, signal, text);
-}
-
-/** A body that did not parse as the JSON its content type announced. */
-class InvalidJson {
-  /** @param cause - `JSON.parse`'s error. */
-  constructor(readonly cause: unknown) {}
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    return new InvalidJson(error);
-  }
 }
 
 /** A successful answer whose body the call's schema validates. */
@@ -188,7 +171,7 @@ async function validated(
   request: AttemptRequest,
   schema: StandardSchemaV1,
   signal: AbortSignal,
-  text: string,
+  text: string | undefined,
 ): Promise<AttemptResult> {
   const verdict = await validateBody(schema, answer.data, signal);
   if (verdict.ok) return { ok: true, response: { ...answer, data: verdict.value } };
@@ -198,7 +181,7 @@ async function validated(
     failure: {
       kind: 'invalid-response',
       status: answer.status,
-      excerpt: text === '' ? undefined : redactBody(text, BODY_EXCERPT_LIMIT),
+      excerpt: text === undefined || text === '' ? undefined : redactBody(text, BODY_EXCERPT_LIMIT),
       issues: verdict.issues,
       cause: verdict.cause,
     },

@@ -9,6 +9,8 @@ const ARGUMENT_CODES = /^(?:UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED|ERR_INVALI
 export interface AttemptLimits {
   readonly attempt: number;
   readonly total: number;
+  /** A streamed body's wait for its next chunk; `undefined`: the attempt timeout. */
+  readonly idle: number | undefined;
 }
 
 /**
@@ -24,6 +26,8 @@ export function classifyThrown(error: unknown, signal: AbortSignal, timeout: Att
         return { kind: 'timeout', scope: 'attempt', timeoutMs: timeout.attempt, cause: undefined };
       case 'total-timeout':
         return { kind: 'timeout', scope: 'total', timeoutMs: timeout.total, cause: undefined };
+      case 'idle-timeout':
+        return { kind: 'timeout', scope: 'idle', timeoutMs: timeout.idle ?? timeout.attempt, cause: undefined };
       case 'deadline':
         return { kind: 'timeout', scope: 'deadline', timeoutMs: reason.timeoutMs ?? timeout.total, cause: undefined };
       default:

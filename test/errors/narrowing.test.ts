@@ -21,7 +21,7 @@ describe('types that narrow after instanceof', () => {
   it('gives UpstreamTimeoutError a defined timeoutKind and timeoutMs', () => {
     const error: unknown = new UpstreamTimeoutError({ ...CALL, timeoutKind: 'attempt', timeoutMs: 50 });
     if (!(error instanceof UpstreamTimeoutError)) throw new Error('not a timeout');
-    expectTypeOf(error.timeoutKind).toEqualTypeOf<'attempt' | 'total' | 'deadline'>();
+    expectTypeOf(error.timeoutKind).toEqualTypeOf<'attempt' | 'total' | 'deadline' | 'idle'>();
     expectTypeOf(error.timeoutMs).toEqualTypeOf<number>();
     expectTypeOf(error.code).toEqualTypeOf<'UPSTREAM_TIMEOUT'>();
     expect([error.timeoutKind, error.timeoutMs, error.code]).toEqual(['attempt', 50, 'UPSTREAM_TIMEOUT']);

@@ -12,6 +12,7 @@ import { isDispatcherLike } from '../../transport/dispatcher.js';
 import type { DispatcherLike } from '../../transport/dispatcher.js';
 import type { ClientOptions } from '../types.js';
 import { normalizeBaseUrl, takeCredentials } from './base-url.js';
+import { DEFAULT_MAX_RESPONSE_SIZE, normalizeMaxResponseSize } from './body.js';
 import { normalizeBulkhead } from './bulkhead.js';
 import { normalizeBreaker } from './circuit-breaker.js';
 import { DEFAULTS } from './defaults.js';
@@ -36,9 +37,11 @@ export interface ResolvedClientOptions {
   readonly hedging: ResolvedHedging | undefined;
   readonly fetch: typeof fetch | undefined;
   readonly dispatcher: DispatcherLike | undefined;
+  /** Most decoded bytes of a body held in memory; `undefined` for no limit. */
+  readonly maxResponseSize: number | undefined;
 }
 
-const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher'] as const satisfies readonly (keyof ClientOptions)[];
+const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher', 'maxResponseSize'] as const satisfies readonly (keyof ClientOptions)[];
 
 function normalizeHeaders(path: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
@@ -91,7 +94,7 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     headers: { ...credentials, ...normalizeHeaders('headers', options.headers) },
     requestIdHeader: requestIdHeader.toLowerCase(),
     timeoutHeader,
-    timeout: normalizeTimeout('timeout', options.timeout, { ...DEFAULTS.timeout }),
+    timeout: normalizeTimeout('timeout', options.timeout, { ...DEFAULTS.timeout, idle: undefined }),
     retry: normalizeRetry('retry', options.retry, retryDefaults, true),
     budget: options.retry === false ? undefined : normalizeBudget(options.retry?.budget),
     circuitBreaker: normalizeBreaker(options.circuitBreaker),
@@ -99,5 +102,6 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     hedging: normalizeHedging(options.hedging),
     fetch: options.fetch,
     dispatcher: options.dispatcher,
+    maxResponseSize: normalizeMaxResponseSize('maxResponseSize', raw.maxResponseSize, DEFAULT_MAX_RESPONSE_SIZE),
   };
 }

@@ -9,12 +9,13 @@ import { checkObject, duration } from './validate.js';
  */
 export function normalizeTimeout(path: string, value: TimeoutOptions | undefined, base: ResolvedTimeout): ResolvedTimeout {
   if (value === undefined) return base;
-  const raw = checkObject(path, value, ['attempt', 'total']);
+  const raw = checkObject(path, value, ['attempt', 'total', 'idle']);
   const total = duration(`${path}.total`, raw.total, base.total, true);
-  if (raw.attempt === undefined) return { attempt: Math.min(base.attempt, total), total };
+  const idle = raw.idle === undefined ? base.idle : duration(`${path}.idle`, raw.idle, 0, true);
+  if (raw.attempt === undefined) return { attempt: Math.min(base.attempt, total), total, idle };
   const attempt = duration(`${path}.attempt`, raw.attempt, base.attempt, true);
   if (raw.total !== undefined && attempt > total) {
     throw new TypeError(`${path}.attempt (${attempt} ms) must not exceed ${path}.total (${total} ms)`);
   }
-  return { attempt, total };
+  return { attempt, total, idle };
 }

@@ -1,0 +1,102 @@
+import type { AttemptFailure } from '../errors/attempt-failure.js';
+import type { EventSink } from '../events/events.js';
+import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
+import type { AttemptSignal } from '../transport/attempt-signal.js';
+import type { Call } from './call.js';
+import type { GuardedOutcome } from './circuit-breaker.js';
+import { checkResumed, rangeHeaders, resumePointOf } from './resume.js';
+import type { ResumePoint } from './resume.js';
+import { decideRetry } from './retry-decision.js';
+import { sleep } from './sleep.js';
+import { StreamedBody } from './streamed-body.js';
+import type { BodyHost, Resumed } from './streamed-body.js';
+
+/** What a download needs of its client's pipeline: its attempts, its breaker, its budget, and how a call ends. */
+export interface DownloadSteps {
+  /** Where events go. */
+  readonly sink: EventSink;
+  /** One attempt through the breaker, its transitions reported. */
+  attempt(call: Call): Promise<GuardedOutcome>;
+  /** True while the breaker rejects every attempt. */
+  breakerOpen(): boolean;
+  /** True when the retry budget allows one more retry (its refusal reported otherwise). */
+  retryAllowed(call: Call, attempt: number, reason: string): boolean;
+  /** Ends the call: its event, and for a failure its typed error. */
+  settle(call: Call, result: AttemptResult, sent: number, budgetExhausted: boolean): Error | undefined;
+}
+
+/** How a resume went: the new body or the failure, and the requests it sent. */
+interface ResumeRun {
+  readonly outcome: Resumed;
+  readonly sent: number;
+  readonly budgetExhausted: boolean;
+}
+
+/**
+ * A `stream()` call past its headers: the body becomes the caller's stream,
+ * resumable when the answer allows ranges; the call ends (its event, its
+ * bulkhead slot, its listeners) when the body does, with the attempts and
+ * duration of the whole download.
+ */
+export function streamBody(call: Call, response: AttemptResponse, attempt: AttemptSignal, sent: number, steps: DownloadSteps): AttemptResponse {
+  let attempts = sent;
+  let budgetExhausted = false;
+  const point = resumePointOf(call.request.method, response.status, response.headers);
+  const host: BodyHost = {
+    resume: point === undefined ? undefined : async (failure, delivered) => {
+      call.attemptRequest = { ...call.request, headers: rangeHeaders(call.request.headers, delivered, point) };
+      const resumed = await resume(call, failure, attempts, delivered, point, steps);
+      attempts += resumed.sent;
+      budgetExhausted = resumed.budgetExhausted;
+      return resumed.outcome;
+    },
+    finish: (failure) => {
+      call.endBody();
+      call.dispose();
+      return steps.settle(call, failure === undefined ? { ok: true, response } : { ok: false, failure }, attempts, budgetExhausted);
+    },
+  };
+  const source = new StreamedBody(response.body as ReadableStream<Uint8Array>, attempt, call, host, response.status);
+  return { status: response.status, headers: response.headers, data: undefined, body: new ReadableStream(source, { highWaterMark: 0 }) };
+}
+
+/**
+ * Resumes a download after `first`, each resume an attempt of the call: the
+ * retry rules, the budget, the backoff, the breaker and the deadline apply as
+ * to any retry, and it is reported as a retry with reason `resume`.
+ */
+async function resume(call: Call, first: AttemptFailure, sent: number, delivered: number, point: ResumePoint, steps: DownloadSteps): Promise<ResumeRun> {
+  const request = call.request;
+  let failure = first;
+  let more = 0;
+  const stop = (budgetExhausted = false): ResumeRun => ({ outcome: { ok: false, failure }, sent: more, budgetExhausted });
+  for (let attempt = sent; ; attempt++) {
+    const answer = decideRetry({ failure, attempt, retry: request.retry, idempotent: true, remainingMs: call.remaining(), random: Math.random() });
+    if (!answer.retry || steps.breakerOpen()) return stop();
+    if (!steps.retryAllowed(call, attempt, 'resume')) return stop(true);
+    if (steps.sink.wants('retry')) {
+      steps.sink.emit('retry', { ...call.base(), attempt, waitMs: answer.delayMs, reason: 'resume', fromRetryAfter: answer.fromRetryAfter });
+    }
+    if (!(await sleep(answer.delayMs, call.signal))) {
+      failure = { kind: 'aborted', cause: call.signal?.reason };
+      return stop();
+    }
+    const outcome = await steps.attempt(call);
+    more += outcome.sent;
+    const result = outcome.result;
+    const live = call.takeAttempt();
+    if (!result.ok) {
+      failure = result.failure;
+      continue;
+    }
+    const body = result.response.body;
+    const mismatch = checkResumed(result.response.status, result.response.headers, delivered, point);
+    if (live === undefined || body == null || mismatch !== undefined) {
+      body?.cancel().catch(() => undefined);
+      live?.dispose();
+      failure = mismatch ?? { kind: 'invalid-response', status: result.response.status, excerpt: undefined, cause: undefined, detail: 'to a range request without a body' };
+      return stop();
+    }
+    return { outcome: { ok: true, body, attempt: live }, sent: more, budgetExhausted: false };
+  }
+}

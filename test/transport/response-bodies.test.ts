@@ -1,0 +1,171 @@
+import { createClient, UpstreamInvalidResponseError, UpstreamResponseTooLargeError } from 'resilient-http';
+import { describe, expect, it } from 'vitest';
+
+import { sendBomb, sendLarge, tally } from '../support/body-server.js';
+import { useRealServer } from '../support/real-server.js';
+import { rejectionOf } from '../support/rejection.js';
+
+// Bodies live in the socket: a real server on 127.0.0.1 counts what it got to write before the client closed.
+const upstream = useRealServer();
+const MiB = 1024 * 1024;
+const LIMIT = 10 * MiB;
+
+function client(options: Parameters<typeof createClient>[1] = {}) {
+  return createClient(upstream.url, { name: 'files', logger: false, ...options });
+}
+
+async function tooLarge(call: Promise<unknown>): Promise<UpstreamResponseTooLargeError> {
+  const error = await rejectionOf(call);
+  expect(error).toBeInstanceOf(UpstreamResponseTooLargeError);
+  return error as UpstreamResponseTooLargeError;
+}
+
+describe('bodies are bounded by maxResponseSize, counted after decoding', () => {
+  it.each(['gzip', 'br'] as const)('stops a %s bomb of 1 GiB at the 10 MiB default, once, and closes the socket', async (encoding) => {
+    const wrote = tally();
+    upstream.handle((_request, response) => {
+      sendBomb(response, encoding, 1024 * MiB, wrote);
+    });
+    const error = await tooLarge(client().get('bomb'));
+    expect(error).toMatchObject({ code: 'UPSTREAM_RESPONSE_TOO_LARGE', statusCode: 502, upstreamStatus: 200, limit: LIMIT, retryable: false, attempts: 1 });
+    expect(error.receivedBytes).toBeGreaterThan(LIMIT);
+    expect(error.receivedBytes).toBeLessThan(LIMIT + 2 * MiB);
+    expect(error.message).toContain('over the 10485760-byte limit');
+    expect(upstream.requests).toHaveLength(1);
+    expect(await upstream.requests[0]?.closedEarly).toBe(true);
+    expect(wrote.finished).toBe(false);
+    expect(wrote.decoded).toBeLessThan(256 * MiB);
+  });
+
+  it('refuses a Content-Length above the limit before reading any of it, and does not retry', async () => {
+    const wrote = tally();
+    upstream.handle((_request, response) => {
+      sendLarge(response, 50 * MiB, wrote, { 'content-length': String(50 * MiB) });
+    });
+    const error = await tooLarge(client().get('big'));
+    expect(error).toMatchObject({ limit: LIMIT, receivedBytes: 0, declaredBytes: 50 * MiB, attempts: 1 });
+    expect(error.message).toContain('Content-Length 52428800, nothing read');
+    expect(error.toJSON()).toMatchObject({ limit: LIMIT, receivedBytes: 0, declaredBytes: 50 * MiB });
+    expect(upstream.requests).toHaveLength(1);
+    expect(await upstream.requests[0]?.closedEarly).toBe(true);
+    expect(wrote.finished).toBe(false);
+  });
+
+  it('stops a chunked body with no Content-Length just past the limit', async () => {
+    const wrote = tally();
+    upstream.handle((_request, response) => {
+      sendLarge(response, 64 * MiB, wrote);
+    });
+    const error = await tooLarge(client({ maxResponseSize: MiB }).get('chunked'));
+    expect(error.limit).toBe(MiB);
+    expect(error.receivedBytes).toBeGreaterThan(MiB);
+    expect(error.receivedBytes).toBeLessThanOrEqual(MiB + 512 * 1024);
+    expect(error.declaredBytes).toBeUndefined();
+    expect(await upstream.requests[0]?.closedEarly).toBe(true);
+    expect(wrote.decoded).toBeLessThan(32 * MiB);
+  });
+
+  it('takes a per-call limit over the client one, and false for none', async () => {
+    const body = Buffer.alloc(3 * MiB, 7);
+    upstream.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      response.end(body);
+    });
+    const small = client({ maxResponseSize: MiB });
+    expect((await tooLarge(small.get('a'))).limit).toBe(MiB);
+    expect((await tooLarge(client().get('a', { maxResponseSize: 2 * MiB }))).limit).toBe(2 * MiB);
+    const bytes = await small.get('a', { maxResponseSize: false });
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect((bytes as Uint8Array).byteLength).toBe(3 * MiB);
+  });
+
+  it('is not counted by the circuit breaker: the upstream answered', async () => {
+    upstream.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(2 * MiB) });
+      response.end(Buffer.alloc(2 * MiB, 0x61));
+    });
+    const guarded = client({ maxResponseSize: MiB, circuitBreaker: { consecutiveFailures: 2 } });
+    for (let i = 0; i < 4; i++) await tooLarge(guarded.get('x'));
+    expect(guarded.circuitState).toBe('closed');
+    expect(upstream.requests).toHaveLength(4);
+  });
+
+  it('rejects a limit that is not a positive integer or false, naming the option', async () => {
+    expect(() => client({ maxResponseSize: 0 })).toThrow(/^maxResponseSize must be an integer number of bytes >= 1, or false for no limit, got 0$/);
+    expect(() => client({ maxResponseSize: true as unknown as number })).toThrow(TypeError);
+    const error = await rejectionOf(client().get('x', { maxResponseSize: -1 }));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/^options\.maxResponseSize must be/);
+    expect(upstream.requests).toHaveLength(0);
+  });
+});
+
+describe('bodies keep their bytes and their charset', () => {
+  function serve(contentType: string | undefined, bytes: readonly number[]): void {
+    upstream.handle((_request, response) => {
+      response.writeHead(200, contentType === undefined ? {} : { 'content-type': contentType });
+      response.end(Buffer.from(bytes));
+    });
+  }
+
+  it('gives an octet-stream body as the exact bytes', async () => {
+    serve('application/octet-stream', [0x00, 0x7f, 0x80, 0xff, 0xfe, 0x41]);
+    const data = await client().get('blob');
+    expect(data).toBeInstanceOf(Uint8Array);
+    expect([...(data as Uint8Array)]).toEqual([0x00, 0x7f, 0x80, 0xff, 0xfe, 0x41]);
+  });
+
+  it('gives images, PDFs and protobuf as bytes, and request() says so in data', async () => {
+    serve('image/png', [0x89, 0x50, 0x4e, 0x47]);
+    const response = await client().request('GET', 'logo.png');
+    expect([...(response.data as Uint8Array)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  });
+
+  it('decodes text by the charset its content-type names', async () => {
+    serve('text/plain; charset=iso-8859-1', [0x63, 0x61, 0x66, 0xe9]);
+    await expect(client().get('latin1')).resolves.toBe('café');
+    serve('text/plain; charset="utf-16le"', [0x68, 0x00, 0x69, 0x00]);
+    await expect(client().get('utf16', { responseType: 'text' })).resolves.toBe('hi');
+  });
+
+  it('reads a body without content-type, XML and form-encoded as text', async () => {
+    serve(undefined, [0x6f, 0x6b]);
+    await expect(client().get('plain')).resolves.toBe('ok');
+    serve('application/atom+xml', [0x3c, 0x61, 0x2f, 0x3e]);
+    await expect(client().get('feed')).resolves.toBe('<a/>');
+  });
+
+  it('parses JSON for JSON media types, *+json included', async () => {
+    serve('application/vnd.api+json', [...Buffer.from('{"id":7}')]);
+    await expect(client().get('doc')).resolves.toEqual({ id: 7 });
+  });
+
+  it('obeys responseType over the content-type: json, text and bytes', async () => {
+    serve('text/plain', [...Buffer.from('{"id":7}')]);
+    await expect(client().get('x', { responseType: 'json' })).resolves.toEqual({ id: 7 });
+    serve('application/json', [...Buffer.from('{"id":7}')]);
+    await expect(client().get('x', { responseType: 'text' })).resolves.toBe('{"id":7}');
+    const bytes = await client().get('x', { responseType: 'bytes' });
+    expect(Buffer.from(bytes).toString()).toBe('{"id":7}');
+  });
+
+  it('resolves an empty body to undefined in every mode', async () => {
+    serve('application/octet-stream', []);
+    for (const responseType of ['auto', 'json', 'text', 'bytes'] as const) {
+      await expect(client().get('empty', { responseType })).resolves.toBeUndefined();
+    }
+  });
+
+  it('rejects JSON that does not parse with UpstreamInvalidResponseError, not retried', async () => {
+    serve('text/plain', [...Buffer.from('not json')]);
+    const error = await rejectionOf(client().get('x', { responseType: 'json' }));
+    expect(error).toBeInstanceOf(UpstreamInvalidResponseError);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('rejects an unknown responseType, naming the option', async () => {
+    const error = await rejectionOf(client().get('x', { responseType: 'blob' as 'bytes' }));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe("options.responseType must be one of 'auto', 'json', 'text', 'bytes', got \"blob\"");
+  });
+});

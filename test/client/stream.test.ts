@@ -126,7 +126,7 @@ describe('client.stream() hands the body over as it arrives', () => {
     upstream.handle((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/octet-stream' });
       const timer = setInterval(() => response.write('x'), 20);
-      response.on('close', () => clearInterval(timer));
+      response.on('close', () => { clearInterval(timer); });
     });
     const { body } = await client({ timeout: { total: 300, idle: 1000 } }).stream('GET', 'trickle');
     const error = await failureOf(body);

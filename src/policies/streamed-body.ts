@@ -1,5 +1,4 @@
 import type { AttemptFailure } from '../errors/attempt-failure.js';
-import { IDLE_TIMEOUT } from '../transport/attempt-signal.js';
 import type { AttemptSignal } from '../transport/attempt-signal.js';
 import { classifyThrown } from '../transport/network-error.js';
 import type { Call } from './call.js';
@@ -33,6 +32,8 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
   #delivered = 0;
   #pulling = false;
   #done = false;
+  /** The wait for the next chunk outlasted `timeout.idle`. */
+  #stalled = false;
   readonly #idleMs: number;
 
   /**
@@ -67,19 +68,28 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
     try {
       for (;;) {
         if (this.#done) return;
-        const idle = setTimeout(abortIdle, this.#idleMs, this.#attempt);
-        let chunk: ReadableStreamReadResult<Uint8Array>;
+        const idle = setTimeout(stall, this.#idleMs, this);
+        let chunk: ReadableStreamReadResult<Uint8Array> | undefined;
+        let thrown: unknown;
         try {
           chunk = await this.#reader.read();
         } catch (error) {
-          const failure = classifyThrown(error, this.#attempt.signal, this.call.request.timeout);
-          if (await this.#resumed(failure)) continue;
-          this.#fail(failure);
-          return;
+          thrown = error;
         } finally {
           clearTimeout(idle);
         }
         if (this.#done) return;
+        const signal = this.#attempt.signal;
+        // An abort (a stall, the deadline, the caller) wins over whatever the read came to: a fetch whose body
+        // does not follow its signal has had its read ended by the cancel in handleEvent.
+        if (this.#stalled || signal.aborted || chunk === undefined) {
+          const failure: AttemptFailure = this.#stalled
+            ? { kind: 'timeout', scope: 'idle', timeoutMs: this.#idleMs, cause: undefined }
+            : classifyThrown(signal.aborted ? signal.reason : thrown, signal, this.call.request.timeout);
+          if (await this.#resumed(failure)) continue;
+          this.#fail(failure);
+          return;
+        }
         if (chunk.done) {
           this.#end(undefined);
           controller.close();
@@ -88,7 +98,6 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
         this.#delivered += chunk.value.byteLength;
         const limit = this.call.request.maxResponseSize;
         if (limit !== undefined && this.#delivered > limit) {
-          this.#reader.cancel().catch(() => undefined);
           this.#fail({ kind: 'too-large', status: this.status, limit, receivedBytes: this.#delivered, declaredBytes: undefined });
           return;
         }
@@ -107,10 +116,27 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
     this.#end(undefined);
   }
 
-  /** The attempt's signal aborted (the caller, the context, the deadline) while no read was waiting: fail now. */
+  /**
+   * The attempt's signal aborted (a stall, the caller, the context, the
+   * deadline). A waiting read is ended by cancelling the upstream body (which
+   * also closes its connection), and `pull` reads the reason; with no read
+   * waiting, the stream fails now.
+   */
   handleEvent(): void {
-    if (this.#pulling || this.#done) return;
-    this.#fail(classifyThrown(this.#attempt.signal.reason, this.#attempt.signal, this.call.request.timeout));
+    if (this.#done) return;
+    if (this.#pulling) this.#reader.cancel().catch(() => undefined);
+    else this.#fail(classifyThrown(this.#attempt.signal.reason, this.#attempt.signal, this.call.request.timeout));
+  }
+
+  /**
+   * The next chunk did not come within `timeout.idle`: cancelling the
+   * upstream body closes its connection and ends the waiting read, and `pull`
+   * reports the stall (an abort through fetch's signal would do the same on a
+   * real socket, but msw 3's mocked socket trips an undici assertion on it).
+   */
+  stalled(): void {
+    this.#stalled = true;
+    this.#reader.cancel().catch(() => undefined);
   }
 
   /** Tries to resume after `failure`; true when the stream goes on from a new source. */
@@ -132,6 +158,7 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
       return false;
     }
     this.#reader = next.body.getReader();
+    this.#stalled = false;
     this.#attempt = next.attempt;
     this.#adopt(next.attempt);
     return true;
@@ -162,6 +189,6 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
   }
 }
 
-function abortIdle(attempt: AttemptSignal): void {
-  attempt.abort(IDLE_TIMEOUT);
+function stall(body: StreamedBody): void {
+  body.stalled();
 }

@@ -25,5 +25,7 @@ export type {
   RetryAfterOptions,
 } from './types.js';
 export { respond, waitFor } from './answers.js';
+export { cutBody, oversizedBody, tricklingBody } from './body-answers.js';
+export type { BodyAnswerInit } from './body-answers.js';
 export { seededRandom } from './seeded-random.js';
 export type { Answer, AnswerInit } from './answers.js';

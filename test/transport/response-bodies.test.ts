@@ -169,3 +169,24 @@ describe('bodies keep their bytes and their charset', () => {
     expect((error as Error).message).toBe("options.responseType must be one of 'auto', 'json', 'text', 'bytes', got \"blob\"");
   });
 });
+
+describe('a body the engine cannot hold', () => {
+  it('is an UpstreamInvalidResponseError, not a network error, and is not retried', async () => {
+    let sent = 0;
+    // V8 refuses strings past ~512 MiB (ERR_STRING_TOO_LONG): a Response whose reader throws that stands in for one.
+    class UnholdableText extends Response {
+      override text(): Promise<string> {
+        return Promise.reject(Object.assign(new Error('Cannot create a string longer than 0x1fffffe8 characters'), { code: 'ERR_STRING_TOO_LONG' }));
+      }
+    }
+    const fetchUnholdable: typeof fetch = () => {
+      sent++;
+      return Promise.resolve(new UnholdableText('x', { headers: { 'content-type': 'text/plain', 'content-length': '1' } }));
+    };
+    const error = await rejectionOf(createClient('https://files.test/', { logger: false, fetch: fetchUnholdable, maxResponseSize: false }).get('huge'));
+    expect(error).toBeInstanceOf(UpstreamInvalidResponseError);
+    expect(error).toMatchObject({ retryable: false, attempts: 1, upstreamStatus: 200 });
+    expect((error as Error).message).toContain('answered 200 with a body too large to hold in memory');
+    expect(sent).toBe(1);
+  });
+});

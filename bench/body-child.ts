@@ -48,7 +48,7 @@ async function warmUp(reader: string, url: string): Promise<void> {
   }
   const client = createClient(new URL('/', url).href, { logger: false, ...(reader === 'undici' ? { fetch: createUndiciFetch() } : {}) });
   const { body } = await client.stream('GET', 'bytes?size=65536');
-  for await (const chunk of body) chunk;
+  await new Response(body).arrayBuffer();
   await client.get('bytes?size=65536');
 }
 

@@ -20,6 +20,7 @@ const SOCKET_TESTS = [
   'test/transport/dispatcher.test.ts',
   'test/transport/response-bodies.test.ts',
   'test/client/stream.test.ts',
+  'test/client/stream-static-server.test.ts',
   'test/policies/circuit-breaker-half-open.test.ts',
   'test/policies/deadline.test.ts',
   'test/policies/hedging.test.ts',

@@ -149,7 +149,7 @@ export async function startCuttingProxy(target: number, cutAfter: (n: number) =>
     },
     close: () => new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
+      server.close(() => { resolve(); });
     }),
   };
 }

@@ -1,5 +1,16 @@
 export { createClient } from './client/create-client.js';
-export type { Client, ClientOptions, ClientResponse, RequestOptions, SchemaRequestOptions, SearchParamsInit } from './client/types.js';
+export type {
+  BytesRequestOptions,
+  Client,
+  ClientOptions,
+  ClientResponse,
+  RequestOptions,
+  SchemaRequestOptions,
+  SearchParamsInit,
+  StreamResponse,
+  TextRequestOptions,
+} from './client/types.js';
+export type { ResponseType } from './transport/media-type.js';
 export type {
   InferSchemaOutput,
   SchemaIssue,

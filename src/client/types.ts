@@ -203,53 +203,53 @@ export interface ClientResponse<T> {
 export interface Client {
   /** GET `path`; resolves to the parsed body. */
   get<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
-  /** GET `path`; resolves to the parsed body. */
   /** GET `path`; resolves to the body as bytes. */
   get(path: string, options: BytesRequestOptions): Promise<Uint8Array>;
   /** GET `path`; resolves to the body as text. */
   get(path: string, options: TextRequestOptions): Promise<string>;
+  /** GET `path`; resolves to the parsed body. */
   get<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** POST `path`; resolves to the parsed body. Not retried without an idempotency key. */
   post<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
-  /** POST `path`; resolves to the parsed body. Not retried without an idempotency key. */
   /** POST `path`; resolves to the body as bytes. */
   post(path: string, options: BytesRequestOptions): Promise<Uint8Array>;
   /** POST `path`; resolves to the body as text. */
   post(path: string, options: TextRequestOptions): Promise<string>;
+  /** POST `path`; resolves to the parsed body. Not retried without an idempotency key. */
   post<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** PUT `path`; resolves to the parsed body. */
   put<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
-  /** PUT `path`; resolves to the parsed body. */
   /** PUT `path`; resolves to the body as bytes. */
   put(path: string, options: BytesRequestOptions): Promise<Uint8Array>;
   /** PUT `path`; resolves to the body as text. */
   put(path: string, options: TextRequestOptions): Promise<string>;
+  /** PUT `path`; resolves to the parsed body. */
   put<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** PATCH `path`; resolves to the parsed body. Not retried without an idempotency key. */
   patch<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
-  /** PATCH `path`; resolves to the parsed body. Not retried without an idempotency key. */
   /** PATCH `path`; resolves to the body as bytes. */
   patch(path: string, options: BytesRequestOptions): Promise<Uint8Array>;
   /** PATCH `path`; resolves to the body as text. */
   patch(path: string, options: TextRequestOptions): Promise<string>;
+  /** PATCH `path`; resolves to the parsed body. Not retried without an idempotency key. */
   patch<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** DELETE `path`; resolves to the parsed body. */
   delete<S extends StandardSchemaV1>(path: string, options: SchemaRequestOptions<S>): Promise<InferSchemaOutput<S>>;
-  /** DELETE `path`; resolves to the parsed body. */
   /** DELETE `path`; resolves to the body as bytes. */
   delete(path: string, options: BytesRequestOptions): Promise<Uint8Array>;
   /** DELETE `path`; resolves to the body as text. */
   delete(path: string, options: TextRequestOptions): Promise<string>;
+  /** DELETE `path`; resolves to the parsed body. */
   delete<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   /** HEAD `path`; resolves to status and headers. */
   head(path: string, options?: RequestOptions): Promise<ClientResponse<undefined>>;
   /** Any method; resolves to status, headers and the body as the schema's output. Same policies, same errors. */
   request<S extends StandardSchemaV1>(method: string, path: string, options: SchemaRequestOptions<S>): Promise<ClientResponse<InferSchemaOutput<S>>>;
-  /** Any method; resolves to status, headers and parsed body. Same policies, same errors. */
   /** Any method; resolves to status, headers and the body as bytes. */
   request(method: string, path: string, options: BytesRequestOptions): Promise<ClientResponse<Uint8Array>>;
   /** Any method; resolves to status, headers and the body as text. */
   request(method: string, path: string, options: TextRequestOptions): Promise<ClientResponse<string>>;
+  /** Any method; resolves to status, headers and parsed body. Same policies, same errors. */
   request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ClientResponse<T>>;
   /**
    * Any method, for large or binary bodies read as they arrive: every policy applies until the headers of a

@@ -1,5 +1,5 @@
 import { createClient, UpstreamInvalidResponseError, UpstreamResponseTooLargeError } from 'resilient-http';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 
 import { sendBomb, sendLarge, tally } from '../support/body-server.js';
 import { useRealServer } from '../support/real-server.js';
@@ -188,5 +188,16 @@ describe('a body the engine cannot hold', () => {
     expect(error).toMatchObject({ retryable: false, attempts: 1, upstreamStatus: 200 });
     expect((error as Error).message).toContain('answered 200 with a body too large to hold in memory');
     expect(sent).toBe(1);
+  });
+});
+
+describe('result types follow responseType', () => {
+  it('types bytes as Uint8Array, text as string, a stream as a ReadableStream of bytes', () => {
+    const files = createClient('https://files.test/', { logger: false });
+    expectTypeOf(files.get('a', { responseType: 'bytes' })).toEqualTypeOf<Promise<Uint8Array>>();
+    expectTypeOf(files.post('a', { responseType: 'text' })).toEqualTypeOf<Promise<string>>();
+    expectTypeOf(files.get<{ id: string }>('a')).toEqualTypeOf<Promise<{ id: string }>>();
+    expectTypeOf(files.request('GET', 'a', { responseType: 'bytes' })).resolves.toHaveProperty('data').toEqualTypeOf<Uint8Array>();
+    expectTypeOf(files.stream('GET', 'a')).resolves.toHaveProperty('body').toEqualTypeOf<ReadableStream<Uint8Array>>();
   });
 });

@@ -29,8 +29,10 @@ function gzipBomb(): Buffer {
   return Buffer.concat(Array.from({ length: 16 }, () => part));
 }
 
-function sendBytes(response: ServerResponse, size: number): void {
-  response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
+/** `size` bytes of 'a' under backpressure; with a `Content-Length` or, when `chunked`, without one. */
+function sendBytes(response: ServerResponse, size: number, chunked = false): void {
+  const length: Record<string, string> = chunked ? {} : { 'content-length': String(size) };
+  response.writeHead(200, { 'content-type': 'application/octet-stream', ...length });
   const block = Buffer.alloc(MB, 0x61);
   let sent = 0;
   const write = (): void => {
@@ -59,25 +61,7 @@ async function startServer(): Promise<{ url: string; close: () => void }> {
     }
     const size = Number(url.searchParams.get('size') ?? '0');
     // No Content-Length for the bounded read: the limit must stop it while reading, not before.
-    if (url.pathname === '/chunked') {
-      response.writeHead(200, { 'content-type': 'application/octet-stream' });
-      const block = Buffer.alloc(MB, 0x61);
-      let sent = 0;
-      const write = (): void => {
-        while (sent < size) {
-          sent += block.length;
-          if (!response.write(block)) {
-            response.once('drain', write);
-            return;
-          }
-        }
-        response.end();
-      };
-      response.on('close', () => response.off('drain', write));
-      write();
-      return;
-    }
-    sendBytes(response, size);
+    sendBytes(response, size, url.pathname === '/chunked');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -79,7 +79,6 @@ export class Pipeline {
 
   async #run(call: Call): Promise<AttemptResponse> {
     const request = call.request;
-    if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
     this.#budget?.recordRequest();
 
     let outcome: CallOutcome;
@@ -228,6 +227,11 @@ export class Pipeline {
 
   /** Sends one attempt, through the instrumentation when one is installed. */
   #send(call: Call, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
+    // request:start marks the call's first request, so a call rejected with nothing sent has no start (nor its log line).
+    if (!call.started) {
+      call.started = true;
+      if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
+    }
     const hooks = instrumentation.current;
     if (hooks === undefined) return this.#transport.send(call.request, signal, timeLeftMs);
     return hooks.runAttempt(call, () => this.#transport.send(call.request, signal, timeLeftMs));

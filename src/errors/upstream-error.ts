@@ -51,8 +51,8 @@ export interface UpstreamErrorInit {
   budgetExhausted?: boolean | undefined;
   /** The timeout that fired, in milliseconds (timeouts only). */
   timeoutMs?: number | undefined;
-  /** Which timeout fired: one attempt's, the whole call's, or the request context's deadline (timeouts only). */
-  timeoutKind?: 'attempt' | 'total' | 'deadline' | undefined;
+  /** Which timeout fired (timeouts only): see {@link TimeoutKind}. */
+  timeoutKind?: TimeoutKind | undefined;
   /** What a response schema rejected (schema rejections only); kept redacted and bounded. */
   issues?: readonly StandardSchemaIssue[] | undefined;
   /** Overrides the class's description of what happened (the middle of the message). */
@@ -60,6 +60,15 @@ export interface UpstreamErrorInit {
   /** The underlying error. */
   cause?: unknown;
 }
+
+/**
+ * Which timeout ended a call, as `UpstreamTimeoutError.timeoutKind` says:
+ * `attempt` (one attempt's `timeout.attempt`), `total` (the call's
+ * `timeout.total`), `deadline` (the request context's deadline), or `signal`
+ * (the caller's `signal` or the context's aborted with a `TimeoutError`
+ * reason, as `AbortSignal.timeout(ms)` does).
+ */
+export type TimeoutKind = 'attempt' | 'total' | 'deadline' | 'signal';
 
 /** The stable code of every upstream error class. */
 export type UpstreamErrorCode =

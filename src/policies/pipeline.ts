@@ -5,6 +5,7 @@ import { toUpstreamError } from '../errors/translate.js';
 import type { EventSink } from '../events/events.js';
 import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
 import type { Transport } from '../transport/attempt.js';
+import { isCallerError } from '../transport/dispatcher.js';
 import { throughBulkhead } from './bulkhead.js';
 import type { ResolvedBulkhead } from './bulkhead.js';
 import { Call, failed } from './call.js';
@@ -99,6 +100,8 @@ export class Pipeline {
       return outcome.result.response;
     }
     const failure = outcome.result.failure;
+    // Bad input found only when sending (a dispatcher the running fetch refuses) rejects as the caller's TypeError.
+    if (failure.kind === 'unexpected' && isCallerError(failure.cause)) throw failure.cause;
     const error = toUpstreamError(failure, {
       service: this.#config.name,
       method: request.method,

@@ -6,6 +6,7 @@ import type { UpstreamError } from '../errors/upstream-error.js';
 import type { EventSink } from '../events/events.js';
 import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
 import type { Transport } from '../transport/attempt.js';
+import { isCallerError } from '../transport/dispatcher.js';
 import { throughBulkhead } from './bulkhead.js';
 import type { ResolvedBulkhead } from './bulkhead.js';
 import { Call, failed } from './call.js';
@@ -94,7 +95,6 @@ export class Pipeline {
   }
 
   async #run(call: Call): Promise<AttemptResponse> {
-    if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
     this.#budget?.recordRequest();
 
     let outcome: CallOutcome;
@@ -110,6 +110,8 @@ export class Pipeline {
     attempt?.dispose();
     call.endBody();
     call.dispose();
+    // Bad input found only when sending (a dispatcher the running fetch refuses) rejects as the caller's TypeError.
+    if (!result.ok && result.failure.kind === 'unexpected' && isCallerError(result.failure.cause)) throw result.failure.cause;
     const error = this.#settle(call, result, outcome.sent, outcome.budgetExhausted);
     if (error !== undefined) throw error;
     return (result as Extract<AttemptResult, { ok: true }>).response;
@@ -266,6 +268,11 @@ export class Pipeline {
 
   /** Sends one attempt, through the instrumentation when one is installed. */
   #send(call: Call, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
+    // request:start marks the call's first request, so a call rejected with nothing sent has no start (nor its log line).
+    if (!call.started) {
+      call.started = true;
+      if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
+    }
     const hooks = instrumentation.current;
     if (hooks === undefined) return this.#transport.send(call.attemptRequest, signal, timeLeftMs);
     return hooks.runAttempt(call, () => this.#transport.send(call.attemptRequest, signal, timeLeftMs));

@@ -5,6 +5,7 @@ import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.
 import { UpstreamAbortedError } from './upstream-aborted-error.js';
 import { UpstreamCircuitOpenError } from './upstream-circuit-open-error.js';
 import { UpstreamConcurrencyLimitError } from './upstream-concurrency-limit-error.js';
+import { UpstreamCredentialsError } from './upstream-credentials-error.js';
 import { UpstreamInvalidResponseError } from './upstream-invalid-response-error.js';
 import { UpstreamNetworkError } from './upstream-network-error.js';
 import { UpstreamTimeoutError } from './upstream-timeout-error.js';
@@ -33,6 +34,7 @@ const CLASS_OF: { readonly [K in Exclude<AttemptFailure['kind'], 'status'>]: Ups
   'invalid-response': UpstreamInvalidResponseError,
   'circuit-open': UpstreamCircuitOpenError,
   'concurrency-limit': UpstreamConcurrencyLimitError,
+  credentials: UpstreamCredentialsError,
   unexpected: UpstreamError,
 };
 
@@ -76,10 +78,11 @@ function fieldsOf(failure: Exclude<AttemptFailure, { kind: 'status' }>): Partial
       return { upstreamStatus: failure.status, responseBody: failure.excerpt, issues: failure.issues, cause: failure.cause };
     case 'circuit-open':
     case 'concurrency-limit':
+    case 'credentials':
       return { cause: failure.cause };
     case 'unexpected':
       return {
-        detail: `call failed unexpectedly: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`,
+        detail: `${failure.detail ?? 'call failed unexpectedly'}: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`,
         cause: failure.cause,
       };
   }

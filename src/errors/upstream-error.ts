@@ -70,6 +70,7 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_CIRCUIT_OPEN'
   | 'UPSTREAM_CONCURRENCY_LIMIT'
   | 'UPSTREAM_INVALID_RESPONSE'
+  | 'UPSTREAM_CREDENTIALS_FAILED'
   | 'UPSTREAM_ABORTED';
 
 /** The codes of `UpstreamHttpError` and its subclasses. */

@@ -4,7 +4,10 @@ import type { BulkheadPolicy } from 'cockatiel';
 import { toUpstreamError } from '../errors/translate.js';
 import type { EventSink } from '../events/events.js';
 import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
+import type { AttemptOverrides } from '../transport/attempt-overrides.js';
 import type { Transport } from '../transport/attempt.js';
+import { AttemptCredentials } from './attempt-credentials.js';
+import type { AttemptCredentialsConfig, SendPrepared } from './attempt-credentials.js';
 import { throughBulkhead } from './bulkhead.js';
 import type { ResolvedBulkhead } from './bulkhead.js';
 import { Call, failed } from './call.js';
@@ -22,7 +25,7 @@ import { decideRetry, isTransient } from './retry-decision.js';
 import { sleep } from './sleep.js';
 
 /** The client-wide policies, resolved; `undefined` turns a policy off. */
-export interface PipelineConfig {
+export interface PipelineConfig extends AttemptCredentialsConfig {
   /** The upstream's name, in events and errors. */
   readonly name: string;
   readonly circuitBreaker: ResolvedBreaker | undefined;
@@ -34,7 +37,7 @@ export interface PipelineConfig {
 /**
  * The policies of one client, built once, applied to every call, outside in:
  * bulkhead → total timeout → retry (with budget) → circuit breaker → hedging
- * → attempt timeout → transport. The total timeout is not a layer of its own
+ * → credentials → attempt timeout → `beforeAttempt` hook → transport. The total timeout is not a layer of its own
  * (see {@link attemptSignalFor}); the request context's deadline bounds it,
  * and the context's signal cancels the call like its own `signal`.
  */
@@ -45,6 +48,9 @@ export class Pipeline {
   readonly #breaker: Breaker | undefined;
   readonly #bulkhead: BulkheadPolicy | undefined;
   readonly #budget: RetryBudget | undefined;
+  /** Credentials and the `beforeAttempt` hook; `undefined` (both off) leaves the attempt path as it is. */
+  readonly #perAttempt: AttemptCredentials | undefined;
+  readonly #sendPrepared: SendPrepared = (call, signal, timeLeftMs, overrides) => this.#send(call, signal, timeLeftMs, overrides);
 
   /**
    * @param config - The client-wide policies.
@@ -58,6 +64,7 @@ export class Pipeline {
     this.#breaker = config.circuitBreaker === undefined ? undefined : new Breaker(config.circuitBreaker);
     this.#bulkhead = config.bulkhead === undefined ? undefined : bulkhead(config.bulkhead.limit, config.bulkhead.queue);
     this.#budget = config.budget === undefined ? undefined : new RetryBudget(config.budget);
+    this.#perAttempt = AttemptCredentials.for(config);
   }
 
   /** The breaker's state; `closed` when there is no breaker. */
@@ -188,6 +195,7 @@ export class Pipeline {
     if (call.signal?.aborted === true) return { result: call.cancelled(), sent: 0 };
     const hedging = this.#config.hedging;
     if (hedging === undefined || !call.request.hedgeable) {
+      if (this.#perAttempt !== undefined) return this.#perAttempt.run(call, this.#sendPrepared);
       const signal = attemptSignalFor(call);
       if (signal === undefined) return { result: call.expired(), sent: 0 };
       try {
@@ -218,6 +226,7 @@ export class Pipeline {
 
   /** Starts one hedged attempt. */
   #start(call: Call): RunningAttempt | undefined {
+    if (this.#perAttempt !== undefined) return this.#perAttempt.start(call, this.#sendPrepared);
     const signal = attemptSignalFor(call);
     if (signal === undefined) return undefined;
     const promise = this.#send(call, signal.signal, signal.ms).finally(() => {
@@ -227,9 +236,9 @@ export class Pipeline {
   }
 
   /** Sends one attempt, through the instrumentation when one is installed. */
-  #send(call: Call, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
+  #send(call: Call, signal: AbortSignal, timeLeftMs: number, overrides?: AttemptOverrides): Promise<AttemptResult> {
     const hooks = instrumentation.current;
-    if (hooks === undefined) return this.#transport.send(call.request, signal, timeLeftMs);
-    return hooks.runAttempt(call, () => this.#transport.send(call.request, signal, timeLeftMs));
+    if (hooks === undefined) return this.#transport.send(call.request, signal, timeLeftMs, overrides);
+    return hooks.runAttempt(call, () => this.#transport.send(call.request, signal, timeLeftMs, overrides));
   }
 }

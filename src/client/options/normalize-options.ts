@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
 
 import { getDefaultLogger } from '../../logging/default-logger.js';
+import { normalizeBeforeAttempt } from '../../policies/before-attempt.js';
+import type { BeforeAttemptHook } from '../../policies/before-attempt.js';
 import type { ResolvedBulkhead } from '../../policies/bulkhead.js';
+import { normalizeAuth } from '../../policies/credentials.js';
+import type { ResolvedAuth } from '../../policies/credentials.js';
 import type { ResolvedBreaker } from '../../policies/circuit-breaker.js';
 import type { ResolvedTimeout } from '../../policies/deadline.js';
 import type { ResolvedHedging } from '../../policies/hedging.js';
@@ -36,9 +40,11 @@ export interface ResolvedClientOptions {
   readonly hedging: ResolvedHedging | undefined;
   readonly fetch: typeof fetch | undefined;
   readonly dispatcher: DispatcherLike | undefined;
+  readonly auth: ResolvedAuth | undefined;
+  readonly beforeAttempt: BeforeAttemptHook | undefined;
 }
 
-const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher'] as const satisfies readonly (keyof ClientOptions)[];
+const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher', 'auth', 'beforeAttempt'] as const satisfies readonly (keyof ClientOptions)[];
 
 function normalizeHeaders(path: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
@@ -99,5 +105,7 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     hedging: normalizeHedging(options.hedging),
     fetch: options.fetch,
     dispatcher: options.dispatcher,
+    auth: normalizeAuth(raw.auth),
+    beforeAttempt: normalizeBeforeAttempt(raw.beforeAttempt),
   };
 }

@@ -13,7 +13,8 @@ export interface OutgoingAttempt {
    * Every header of this attempt: the client's and the call's, the request
    * ID, the idempotency key, the timeout header and the credentials (and
    * `content-type` when fetch would have derived it from the body). What it
-   * holds when the hook returns is sent, on this attempt only.
+   * holds when the hook returns is sent, on this attempt only — except `host`
+   * and `content-length`, which fetch writes itself from the same URL and bytes.
    */
   readonly headers: Headers;
   /**
@@ -108,6 +109,10 @@ export async function runBeforeAttempt(
     return signal.aborted ? classifyThrown(signal.reason, signal, request.timeout) : hookFailed(error);
   }
   if (signal.aborted) return classifyThrown(signal.reason, signal, request.timeout);
+  // Signing libraries (aws4) add Host and Content-Length to the headers they sign; fetch writes both itself, from the
+  // same URL and bytes, and would send a second copy.
+  attemptHeaders.delete('host');
+  attemptHeaders.delete('content-length');
   // The bytes are the caller's own buffer or one made from their body: fetch accepted the original, it accepts these.
   return { headers: Object.fromEntries(attemptHeaders), body: (bytes as Uint8Array<ArrayBuffer> | undefined) ?? request.body };
 }

@@ -17,10 +17,10 @@ export class UpstreamCredentialsError extends UpstreamError {
     retryable: false,
   };
 
-  /** "was not called: its auth token provider failed: <the cause's message>". */
+  /** "was not called: getting its credentials failed: <the cause's message>" (no "token" word: it reads as a Bearer token to the redaction). */
   static override describe(init: UpstreamErrorInit): string {
     const cause = init.cause;
     const reason = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : '';
-    return `was not called: its auth token provider failed${reason === '' ? '' : `: ${reason.slice(0, 200)}`}`;
+    return `was not called: getting its credentials failed${reason === '' ? '' : `: ${reason.slice(0, 200)}`}`;
   }
 }

@@ -135,8 +135,8 @@ class CredentialedAttempt implements RunningAttempt {
 
   /** The held token, or one from the provider, waiting no longer than the call may. */
   async #token(credentials: Credentials, rejected: HeldToken | undefined): Promise<HeldToken | AttemptResult> {
-    const held = rejected === undefined ? credentials.fresh() : undefined;
-    if (held !== undefined) return held;
+    const held = credentials.fresh();
+    if (held !== undefined && held !== rejected) return held;
     const call = this.call;
     const remaining = call.remaining();
     if (remaining <= 0) return call.expired();

@@ -37,9 +37,11 @@ export interface PipelineConfig extends AttemptCredentialsConfig {
 /**
  * The policies of one client, built once, applied to every call, outside in:
  * bulkhead → total timeout → retry (with budget) → circuit breaker → hedging
- * → credentials → attempt timeout → `beforeAttempt` hook → transport. The total timeout is not a layer of its own
- * (see {@link attemptSignalFor}); the request context's deadline bounds it,
- * and the context's signal cancels the call like its own `signal`.
+ * → credentials → attempt timeout → `beforeAttempt` hook → transport (the
+ * last three in {@link AttemptCredentials}, when `auth` or `beforeAttempt` is
+ * set). The total timeout is not a layer of its own (see
+ * {@link attemptSignalFor}); the request context's deadline bounds it, and
+ * the context's signal cancels the call like its own `signal`.
  */
 export class Pipeline {
   readonly #transport: Transport;

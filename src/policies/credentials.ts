@@ -134,6 +134,8 @@ export class Credentials {
   #current: HeldToken | undefined;
   #previous: HeldToken | undefined;
   #pending: PendingToken | undefined;
+  /** Counts the requests to the provider: only the latest one's token is held. */
+  #requests = 0;
 
   /**
    * @param options - The resolved `auth` option.
@@ -160,6 +162,7 @@ export class Credentials {
    * @returns The token; rejects with {@link ProviderFailed}, or with the signal's reason.
    */
   obtain(rejected: HeldToken | undefined, signal: AbortSignal): Promise<HeldToken> {
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
     const fresh = this.fresh();
     if (fresh !== undefined && fresh !== rejected) return Promise.resolve(fresh);
     const refresh = rejected !== undefined && rejected === this.#current;
@@ -182,9 +185,11 @@ export class Credentials {
   }
 
   async #ask(refresh: boolean, signal: AbortSignal): Promise<HeldToken> {
+    const request = ++this.#requests;
     const held = accept(await this.#options.token({ refresh, signal }), this.#options.scheme);
-    // A request every call gave up on may still answer: nobody asked for that token any more.
-    if (!signal.aborted) this.#hold(held);
+    // A request every call gave up on may still answer: nobody asked for that token any more. Nor is a plain request
+    // that a refresh overtook (a 401 meanwhile) let to replace the refreshed token with an older one.
+    if (!signal.aborted && request === this.#requests) this.#hold(held);
     return held;
   }
 

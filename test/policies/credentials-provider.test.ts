@@ -1,11 +1,11 @@
-import { HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { UpstreamCredentialsError, UpstreamTimeoutError } from 'resilient-http';
 import type { ExpiringToken, TokenRequest } from 'resilient-http';
 import { describe, expect, it, vi } from 'vitest';
 
-import { useMsw } from '../../mocks/server.js';
+import { server, useMsw } from '../../mocks/server.js';
 import { upstreamFailure } from '../support/rejection.js';
-import { client, seen, upstream } from '../support/token-upstream.js';
+import { BASE, client, seen, upstream } from '../support/token-upstream.js';
 
 useMsw();
 
@@ -119,6 +119,46 @@ describe('auth: waiting for a token', () => {
     expect(error).toMatchObject({ timeoutKind: 'total', attempts: 0 });
     expect(signal?.aborted).toBe(true);
     expect(seen).toEqual([]);
+  });
+  it('keeps the refreshed token when an older request for a token answers after the refresh', async () => {
+    let gate: () => void = () => undefined;
+    const opened = new Promise<void>((resolve) => (gate = resolve));
+    upstream(['Bearer refreshed-token', 'Bearer late-plain-token']);
+    // The soon-expiring token is answered 401, once the test opens the gate.
+    server.use(
+      http.get(`${BASE}first`, async ({ request }) => {
+        if (request.headers.get('authorization') !== 'Bearer expiring-token') return undefined;
+        seen.push('expiring-token');
+        await opened;
+        return new HttpResponse(null, { status: 401 });
+      }),
+    );
+    let answerPlain: (token: ExpiringToken) => void = () => undefined;
+    const asked: boolean[] = [];
+    const token = ({ refresh }: TokenRequest): ExpiringToken | Promise<ExpiringToken> => {
+      asked.push(refresh);
+      if (asked.length === 1) return { token: 'expiring-token', expiresAt: Date.now() + 1_000 };
+      if (asked.length === 2) return new Promise((resolve) => (answerPlain = resolve));
+      return { token: 'refreshed-token', expiresAt: Date.now() + 3_600_000 };
+    };
+    const ledger = client({ auth: { token } });
+    const first = ledger.get('first');
+    await vi.waitFor(() => {
+      expect(seen).toEqual(['expiring-token']);
+    });
+    // The held token expires within 30 s: this call starts a plain request for a new one.
+    const second = ledger.get('second');
+    await vi.waitFor(() => {
+      expect(asked).toEqual([false, false]);
+    });
+    gate(); // the 401: a refresh overtakes the plain request
+    await expect(first).resolves.toEqual({ ok: true });
+    answerPlain({ token: 'late-plain-token', expiresAt: Date.now() + 3_600_000 });
+    await expect(second).resolves.toEqual({ ok: true });
+
+    await ledger.get('third');
+    expect(asked).toEqual([false, false, true]);
+    expect(seen.at(-1)).toBe('Bearer refreshed-token');
   });
 });
 

@@ -1,3 +1,5 @@
+import { setTimeout as wait } from 'node:timers/promises';
+
 import { HttpResponse, http } from 'msw';
 import { UpstreamCredentialsError, UpstreamTimeoutError } from 'resilient-http';
 import type { ExpiringToken, TokenRequest } from 'resilient-http';
@@ -105,6 +107,17 @@ describe('auth: waiting for a token', () => {
     third.abort();
     await expect(call).rejects.toMatchObject({ code: 'UPSTREAM_ABORTED' });
     expect(signal?.aborted).toBe(true);
+  });
+
+  it('does not count the wait for a token against the attempt timeout, which starts once the token is in hand', async () => {
+    upstream(['Bearer slow-token']);
+    // A provider slower than the attempt timeout (the timers fire in order: 600 ms after 300 ms), well within the total.
+    const token = async (): Promise<string> => {
+      await wait(600);
+      return 'slow-token';
+    };
+    await expect(client({ auth: { token }, retry: false, timeout: { attempt: 300, total: 5_000 } }).get('balance')).resolves.toEqual({ ok: true });
+    expect(seen).toEqual(['Bearer slow-token']);
   });
 
   it('waits no longer than the call’s total timeout', async () => {

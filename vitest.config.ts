@@ -28,6 +28,7 @@ const SOCKET_TESTS = [
   'test/client/paths.test.ts',
   'test/events/events.test.ts',
   'test/undici/transport-under-test.test.ts',
+  'test/policies/before-attempt.test.ts',
 ];
 
 export default defineConfig({

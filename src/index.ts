@@ -22,7 +22,9 @@ export type {
   StandardSchemaV1,
 } from './errors/standard-schema.js';
 export type { DispatcherLike } from './transport/dispatcher.js';
+export type { BeforeAttemptHook, OutgoingAttempt } from './policies/before-attempt.js';
 export type { BulkheadOptions } from './policies/bulkhead.js';
+export type { AuthOptions, ExpiringToken, TokenProvider, TokenRequest } from './policies/credentials.js';
 export type { CircuitBreakerOptions, CircuitStateName, SamplingBreakerOptions } from './policies/circuit-breaker.js';
 export type { TimeoutOptions } from './policies/deadline.js';
 export type { HedgingOptions } from './policies/hedging.js';
@@ -49,6 +51,7 @@ export {
 export { UpstreamAbortedError } from './errors/upstream-aborted-error.js';
 export { UpstreamCircuitOpenError } from './errors/upstream-circuit-open-error.js';
 export { UpstreamConcurrencyLimitError } from './errors/upstream-concurrency-limit-error.js';
+export { UpstreamCredentialsError } from './errors/upstream-credentials-error.js';
 export { UpstreamInvalidResponseError } from './errors/upstream-invalid-response-error.js';
 export { UpstreamResponseTooLargeError } from './errors/upstream-response-too-large-error.js';
 export { UpstreamNetworkError } from './errors/upstream-network-error.js';

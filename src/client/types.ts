@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 
 import type { InferSchemaOutput, StandardSchemaV1 } from '../errors/standard-schema.js';
+import type { BeforeAttemptHook } from '../policies/before-attempt.js';
 import type { BulkheadOptions } from '../policies/bulkhead.js';
+import type { AuthOptions } from '../policies/credentials.js';
 import type { CircuitBreakerOptions, CircuitStateName } from '../policies/circuit-breaker.js';
 import type { TimeoutOptions } from '../policies/deadline.js';
 import type { DispatcherLike } from '../transport/dispatcher.js';
@@ -86,6 +88,18 @@ export interface ClientOptions {
    * @default 10485760 (10 MiB)
    */
   maxResponseSize?: number | false;
+  /**
+   * Credentials sent on every attempt and hedge (`authorization: Bearer <token>`), from a provider the
+   * client asks again near expiry and after a 401 (the attempt is then sent once more); see {@link AuthOptions}.
+   * @default off
+   */
+  auth?: AuthOptions | false;
+  /**
+   * Called for every attempt and hedge after every header the client sets, right before sending, with the
+   * exact body bytes: to sign requests (AWS Signature V4, HMAC). See {@link BeforeAttemptHook}.
+   * @default off
+   */
+  beforeAttempt?: BeforeAttemptHook;
 }
 
 /** Values accepted for `searchParams`. */

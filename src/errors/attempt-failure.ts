@@ -40,4 +40,7 @@ export type AttemptFailure =
     }
   | { kind: 'circuit-open'; cause: unknown }
   | { kind: 'concurrency-limit'; cause: unknown }
-  | { kind: 'unexpected'; cause: unknown };
+  /** The `auth.token` provider failed: nothing was sent. */
+  | { kind: 'credentials'; cause: unknown }
+  /** A defect, or a `beforeAttempt` hook that threw (`detail` says which). */
+  | { kind: 'unexpected'; cause: unknown; detail?: string | undefined };

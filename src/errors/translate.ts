@@ -5,6 +5,7 @@ import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.
 import { UpstreamAbortedError } from './upstream-aborted-error.js';
 import { UpstreamCircuitOpenError } from './upstream-circuit-open-error.js';
 import { UpstreamConcurrencyLimitError } from './upstream-concurrency-limit-error.js';
+import { UpstreamCredentialsError } from './upstream-credentials-error.js';
 import { UpstreamInvalidResponseError } from './upstream-invalid-response-error.js';
 import { UpstreamNetworkError } from './upstream-network-error.js';
 import { UpstreamResponseTooLargeError } from './upstream-response-too-large-error.js';
@@ -35,6 +36,7 @@ const CLASS_OF: { readonly [K in Exclude<AttemptFailure['kind'], 'status'>]: Ups
   'too-large': UpstreamResponseTooLargeError,
   'circuit-open': UpstreamCircuitOpenError,
   'concurrency-limit': UpstreamConcurrencyLimitError,
+  credentials: UpstreamCredentialsError,
   unexpected: UpstreamError,
 };
 
@@ -103,10 +105,11 @@ function fieldsOf(failure: Exclude<AttemptFailure, { kind: 'status' }>): Partial
       return { upstreamStatus: failure.status, limit: failure.limit, receivedBytes: failure.receivedBytes, declaredBytes: failure.declaredBytes };
     case 'circuit-open':
     case 'concurrency-limit':
+    case 'credentials':
       return { cause: failure.cause };
     case 'unexpected':
       return {
-        detail: `call failed unexpectedly: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`,
+        detail: `${failure.detail ?? 'call failed unexpectedly'}: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`,
         cause: failure.cause,
       };
   }

@@ -87,6 +87,7 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_CONCURRENCY_LIMIT'
   | 'UPSTREAM_INVALID_RESPONSE'
   | 'UPSTREAM_RESPONSE_TOO_LARGE'
+  | 'UPSTREAM_CREDENTIALS_FAILED'
   | 'UPSTREAM_ABORTED';
 
 /** The codes of `UpstreamHttpError` and its subclasses. */

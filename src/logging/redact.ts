@@ -1,4 +1,5 @@
 import { redactJsonMembers } from './json-members.js';
+import { scrubKnownSecrets } from './known-secrets.js';
 
 /**
  * The one redaction module: every URL, header set, text excerpt and error
@@ -139,11 +140,12 @@ const ASSIGNMENT_IN_TEXT = /\b([A-Za-z0-9_.-]+)(\s*[=:]\s*)([^\s&,;"']+)/g;
 
 /**
  * Free text (an upstream body excerpt, a cause's message) with secrets
- * replaced: URL credentials and secret query values, `Bearer …` tokens, JSON
- * members and `key=value` pairs whose key looks secret.
+ * replaced: the client's own tokens wherever they appear, URL credentials and
+ * secret query values, `Bearer …` tokens, JSON members and `key=value` pairs
+ * whose key looks secret.
  */
 export function redactText(text: string): string {
-  const scrubbed = text
+  const scrubbed = scrubKnownSecrets(text, REDACTED)
     .replace(URL_IN_TEXT, (match) => (URL.canParse(match) ? redactUrl(match) : match))
     .replace(USERINFO_IN_TEXT, '//')
     .replace(BEARER_IN_TEXT, (_match, scheme: string) => `${scheme} ${REDACTED}`);

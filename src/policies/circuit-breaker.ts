@@ -72,7 +72,7 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
 };
 
 /** Outcomes that say nothing about the upstream's health. */
-const NEUTRAL_KINDS = new Set(['aborted', 'unexpected']);
+const NEUTRAL_KINDS = new Set(['aborted', 'unexpected', 'credentials']);
 
 const NO_TRANSITIONS: readonly CircuitStateName[] = [];
 
@@ -108,8 +108,8 @@ function restoredState(options: ResolvedBreaker): { initialState?: unknown } {
 }
 
 /**
- * An outcome that counts neither way: a cancellation, a defect, or the request
- * context's deadline — a caller's tight deadline must not open the circuit
+ * An outcome that counts neither way: a cancellation, a defect, a failed
+ * credentials provider, or the request context's deadline — a caller's tight deadline must not open the circuit
  * for everyone, nor count as a healthy answer.
  */
 function isNeutral(result: AttemptResult): boolean {

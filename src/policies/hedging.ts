@@ -22,6 +22,8 @@ export type ResolvedHedging = Required<HedgingOptions>;
 export interface RunningAttempt {
   readonly promise: Promise<AttemptResult>;
   abort(reason: AbortReason): void;
+  /** Requests it has sent, when that may be other than one (credentials: none yet, or a re-send after a 401). */
+  readonly sent?: number;
 }
 
 /** How to hedge. */
@@ -57,7 +59,10 @@ export function runHedged(plan: HedgePlan): Promise<GuardedOutcome> {
     const settle = (result: AttemptResult): void => {
       settled = true;
       clearTimeout(timer);
-      for (const attempt of running) attempt.abort(HEDGE_LOST);
+      for (const attempt of running) {
+        sent += (attempt.sent ?? 1) - 1;
+        attempt.abort(HEDGE_LOST);
+      }
       running.clear();
       resolve({ result, sent });
     };
@@ -72,6 +77,7 @@ export function runHedged(plan: HedgePlan): Promise<GuardedOutcome> {
       const onResult = (result: AttemptResult): void => {
         if (settled) return;
         running.delete(attempt);
+        sent += (attempt.sent ?? 1) - 1;
         if (result.ok || !isUnhealthy(result) || running.size === 0) settle(result);
       };
       // An attempt never rejects by design; should one, it still settles the group instead of hanging it.

@@ -5,8 +5,11 @@ import { toUpstreamError } from '../errors/translate.js';
 import type { UpstreamError } from '../errors/upstream-error.js';
 import type { EventSink } from '../events/events.js';
 import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
+import type { AttemptOverrides } from '../transport/attempt-overrides.js';
 import type { Transport } from '../transport/attempt.js';
 import { isCallerError } from '../transport/dispatcher.js';
+import { AttemptCredentials } from './attempt-credentials.js';
+import type { AttemptCredentialsConfig, SendPrepared } from './attempt-credentials.js';
 import { throughBulkhead } from './bulkhead.js';
 import type { ResolvedBulkhead } from './bulkhead.js';
 import { Call, failed } from './call.js';
@@ -26,7 +29,7 @@ import type { DownloadSteps } from './download.js';
 import { sleep } from './sleep.js';
 
 /** The client-wide policies, resolved; `undefined` turns a policy off. */
-export interface PipelineConfig {
+export interface PipelineConfig extends AttemptCredentialsConfig {
   /** The upstream's name, in events and errors. */
   readonly name: string;
   readonly circuitBreaker: ResolvedBreaker | undefined;
@@ -38,9 +41,11 @@ export interface PipelineConfig {
 /**
  * The policies of one client, built once, applied to every call, outside in:
  * bulkhead → total timeout → retry (with budget) → circuit breaker → hedging
- * → attempt timeout → transport. The total timeout is not a layer of its own
- * (see {@link attemptSignalFor}); the request context's deadline bounds it,
- * and the context's signal cancels the call like its own `signal`.
+ * → credentials → attempt timeout → `beforeAttempt` hook → transport (the
+ * last three in {@link AttemptCredentials}, when `auth` or `beforeAttempt` is
+ * set). The total timeout is not a layer of its own (see
+ * {@link attemptSignalFor}); the request context's deadline bounds it, and
+ * the context's signal cancels the call like its own `signal`.
  */
 export class Pipeline {
   readonly #transport: Transport;
@@ -51,6 +56,9 @@ export class Pipeline {
   readonly #budget: RetryBudget | undefined;
   /** What a streamed body's resumes and end use of this pipeline; made once per client. */
   readonly #steps: DownloadSteps;
+  /** Credentials and the `beforeAttempt` hook; `undefined` (both off) leaves the attempt path as it is. */
+  readonly #perAttempt: AttemptCredentials | undefined;
+  readonly #sendPrepared: SendPrepared = (call, signal, timeLeftMs, overrides) => this.#send(call, signal, timeLeftMs, overrides);
 
   /**
    * @param config - The client-wide policies.
@@ -75,6 +83,7 @@ export class Pipeline {
       retryAllowed: (call, attempt, reason) => this.#retryAllowed(call, attempt, reason),
       settle: (call, result, sent, budgetExhausted) => this.#settle(call, result, sent, budgetExhausted),
     };
+    this.#perAttempt = AttemptCredentials.for(config);
   }
 
   /** The breaker's state; `closed` when there is no breaker. */
@@ -228,6 +237,7 @@ export class Pipeline {
     if (call.signal?.aborted === true) return { result: call.cancelled(), sent: 0 };
     const hedging = this.#config.hedging;
     if (hedging === undefined || !call.request.hedgeable) {
+      if (this.#perAttempt !== undefined) return this.#perAttempt.run(call, this.#sendPrepared);
       const signal = attemptSignalFor(call);
       if (signal === undefined) return { result: call.expired(), sent: 0 };
       const result = await this.#send(call, signal.signal, signal.ms);
@@ -258,6 +268,7 @@ export class Pipeline {
 
   /** Starts one hedged attempt. */
   #start(call: Call): RunningAttempt | undefined {
+    if (this.#perAttempt !== undefined) return this.#perAttempt.start(call, this.#sendPrepared);
     const signal = attemptSignalFor(call);
     if (signal === undefined) return undefined;
     const promise = this.#send(call, signal.signal, signal.ms).finally(() => {
@@ -267,14 +278,14 @@ export class Pipeline {
   }
 
   /** Sends one attempt, through the instrumentation when one is installed. */
-  #send(call: Call, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
+  #send(call: Call, signal: AbortSignal, timeLeftMs: number, overrides?: AttemptOverrides): Promise<AttemptResult> {
     // request:start marks the call's first request, so a call rejected with nothing sent has no start (nor its log line).
     if (!call.started) {
       call.started = true;
       if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
     }
     const hooks = instrumentation.current;
-    if (hooks === undefined) return this.#transport.send(call.attemptRequest, signal, timeLeftMs);
-    return hooks.runAttempt(call, () => this.#transport.send(call.attemptRequest, signal, timeLeftMs));
+    if (hooks === undefined) return this.#transport.send(call.attemptRequest, signal, timeLeftMs, overrides);
+    return hooks.runAttempt(call, () => this.#transport.send(call.attemptRequest, signal, timeLeftMs, overrides));
   }
 }

@@ -3,6 +3,8 @@ import type { KyInstance } from 'ky';
 
 import type { StandardSchemaV1 } from '../errors/standard-schema.js';
 import { redactBody } from '../logging/redact.js';
+import type { AttemptOverrides } from './attempt-overrides.js';
+import { timeoutHeaderValue } from './attempt-overrides.js';
 import type { AttemptResponse, AttemptResult } from './attempt-result.js';
 import type { DispatcherLike } from './dispatcher.js';
 import { isInitOnlyFetch } from './init-only-fetch.js';
@@ -91,14 +93,17 @@ export class Transport {
    * @param request - What to send.
    * @param signal - The attempt's signal (its timeout, the caller's and the context's cancellation).
    * @param timeLeftMs - The time this attempt has left; sent in the client's `timeoutHeader`, when set, as integer ms.
+   * @param overrides - The headers (timeout header included) and body the policies prepared for this attempt, when any.
    */
-  async send(request: AttemptRequest, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
+  async send(request: AttemptRequest, signal: AbortSignal, timeLeftMs: number, overrides?: AttemptOverrides): Promise<AttemptResult> {
     const timeoutHeader = this.#timeoutHeader;
     const initOnly = this.#initOnly;
     const headers =
-      timeoutHeader === undefined
-        ? request.headers
-        : { ...request.headers, [timeoutHeader]: String(Math.max(1, Math.floor(timeLeftMs))) };
+      overrides !== undefined
+        ? overrides.headers
+        : timeoutHeader === undefined
+          ? request.headers
+          : { ...request.headers, [timeoutHeader]: timeoutHeaderValue(timeLeftMs) };
     const init: RequestInit & { duplex?: 'half'; dispatcher?: DispatcherLike } = {
       method: request.method,
       headers,
@@ -107,8 +112,9 @@ export class Transport {
       // carry the client's headers (API keys, tokens) to wherever the Location points.
       redirect: 'manual',
     };
-    if (request.body !== undefined && request.body !== null) {
-      init.body = request.body;
+    const body = overrides === undefined ? request.body : overrides.body;
+    if (body !== undefined && body !== null) {
+      init.body = body;
       init.duplex = 'half'; // required by fetch for a stream body, ignored for the others
     }
     if (this.#dispatcher !== undefined) init.dispatcher = this.#dispatcher;

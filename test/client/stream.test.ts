@@ -270,6 +270,21 @@ describe('a broken download resumes where it stopped', () => {
     expect(upstream.requests).toHaveLength(3);
   });
 
+  it('resumes through the credentials layer: the resume carries the token, the Range and the signature', async () => {
+    upstream.handle(rangeResource(data, (n) => ({ cutAfter: n === 1 ? 200_000 : undefined })));
+    const signed: string[] = [];
+    const { body } = await client({
+      auth: { token: () => 'tok-1' },
+      beforeAttempt: ({ headers }) => {
+        signed.push(headers.get('range') ?? 'none');
+      },
+    }).stream('GET', 'file.bin');
+    expect((await readAll(body)).equals(data)).toBe(true);
+    expect(upstream.requests.map((request) => request.headers.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-1']);
+    expect(upstream.requests[1]?.headers.range).toMatch(/^bytes=\d+-$/);
+    expect(signed).toEqual(['none', upstream.requests[1]?.headers.range]);
+  });
+
   it('does not resume an answer without Accept-Ranges or a validator', async () => {
     upstream.handle(rangeResource(data, () => ({ cutAfter: 50_000 }), { etag: false }));
     const { body } = await client().stream('GET', 'file.bin');

@@ -13,3 +13,12 @@ export const calls: readonly Promise<unknown>[] = [
   client.request('GET', 'invoices', { searchParams: { page: 2 } }),
 ];
 export const everything: typeof sdk = sdk;
+
+// Credentials and signing, as a consumer writes them: the provider's and the hook's parameter types come from the options.
+export const signed = sdk.createClient('https://ledger.test/', {
+  auth: { token: async ({ refresh, signal }) => ({ token: refresh && !signal.aborted ? 'b' : 'a', expiresAt: Date.now() + 60_000 }) },
+  beforeAttempt: ({ headers, body, attempt, url }) => {
+    headers.set('x-sig', `${url.pathname}:${String(attempt)}:${String(body?.byteLength ?? 0)}`);
+  },
+});
+export const failure: sdk.UpstreamCredentialsError['code'] = 'UPSTREAM_CREDENTIALS_FAILED';

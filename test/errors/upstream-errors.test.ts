@@ -7,6 +7,7 @@ import {
   UpstreamCircuitOpenError,
   UpstreamConcurrencyLimitError,
   UpstreamConflictError,
+  UpstreamCredentialsError,
   UpstreamError,
   UpstreamForbiddenError,
   UpstreamHttpError,
@@ -75,6 +76,7 @@ const ROWS: Row[] = [
   { Class: UpstreamCircuitOpenError, code: 'UPSTREAM_CIRCUIT_OPEN', statusCode: 503, retryable: true, ancestors: [UpstreamCircuitOpenError, UpstreamError], init: {}, happened: 'was not called: its circuit breaker is open after repeated failures', publicMessage: 'The upstream service "billing" is unavailable' },
   { Class: UpstreamConcurrencyLimitError, code: 'UPSTREAM_CONCURRENCY_LIMIT', statusCode: 503, retryable: true, ancestors: [UpstreamConcurrencyLimitError, UpstreamError], init: {}, happened: 'was not called: the concurrency limit and its queue are full', publicMessage: 'The upstream service "billing" is overloaded' },
   { Class: UpstreamInvalidResponseError, code: 'UPSTREAM_INVALID_RESPONSE', statusCode: 502, retryable: false, ancestors: [UpstreamInvalidResponseError, UpstreamError], init: { upstreamStatus: 200 }, happened: 'answered 200 with a body that is not valid JSON', publicMessage: FAILED },
+  { Class: UpstreamCredentialsError, code: 'UPSTREAM_CREDENTIALS_FAILED', statusCode: 502, retryable: false, ancestors: [UpstreamCredentialsError, UpstreamError], init: {}, happened: 'was not called: getting its credentials failed: upstream said secret=[REDACTED] at https://billing.test/?token=[REDACTED]', publicMessage: FAILED },
   { Class: UpstreamAbortedError, code: 'UPSTREAM_ABORTED', statusCode: 499, retryable: false, ancestors: [UpstreamAbortedError, UpstreamError], init: {}, happened: 'call was cancelled by the caller', publicMessage: FAILED },
 ];
 

@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
 
 import { getDefaultLogger } from '../../logging/default-logger.js';
+import { normalizeBeforeAttempt } from '../../policies/before-attempt.js';
+import type { BeforeAttemptHook } from '../../policies/before-attempt.js';
 import type { ResolvedBulkhead } from '../../policies/bulkhead.js';
+import { normalizeAuth } from '../../policies/credentials.js';
+import type { ResolvedAuth } from '../../policies/credentials.js';
 import type { ResolvedBreaker } from '../../policies/circuit-breaker.js';
 import type { ResolvedTimeout } from '../../policies/deadline.js';
 import type { ResolvedHedging } from '../../policies/hedging.js';
@@ -39,9 +43,11 @@ export interface ResolvedClientOptions {
   readonly dispatcher: DispatcherLike | undefined;
   /** Most decoded bytes of a body held in memory; `undefined` for no limit. */
   readonly maxResponseSize: number | undefined;
+  readonly auth: ResolvedAuth | undefined;
+  readonly beforeAttempt: BeforeAttemptHook | undefined;
 }
 
-const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher', 'maxResponseSize'] as const satisfies readonly (keyof ClientOptions)[];
+const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher', 'auth', 'beforeAttempt', 'maxResponseSize'] as const satisfies readonly (keyof ClientOptions)[];
 
 function normalizeHeaders(path: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
@@ -106,5 +112,7 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     fetch: options.fetch,
     dispatcher: options.dispatcher,
     maxResponseSize: normalizeMaxResponseSize('maxResponseSize', raw.maxResponseSize, DEFAULT_MAX_RESPONSE_SIZE),
+    auth: normalizeAuth(raw.auth),
+    beforeAttempt: normalizeBeforeAttempt(raw.beforeAttempt),
   };
 }

@@ -1,0 +1,26 @@
+import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
+import { UpstreamError } from './upstream-error.js';
+
+/**
+ * The client's `auth.token` provider threw or rejected (or gave something that
+ * is not a token), so the attempt was not sent. Never retried, not counted by
+ * the circuit breaker; `cause` is the provider's error, described redacted by
+ * `toJSON()`. Code `UPSTREAM_CREDENTIALS_FAILED`, 502.
+ */
+export class UpstreamCredentialsError extends UpstreamError {
+  /** @inheritDoc */
+  declare readonly code: 'UPSTREAM_CREDENTIALS_FAILED';
+  /** @inheritDoc */
+  static override readonly defaults: UpstreamErrorDefaults = {
+    code: 'UPSTREAM_CREDENTIALS_FAILED',
+    statusCode: 502,
+    retryable: false,
+  };
+
+  /** "was not called: getting its credentials failed: <the cause's message>" (no "token" word: it reads as a Bearer token to the redaction). */
+  static override describe(init: UpstreamErrorInit): string {
+    const cause = init.cause;
+    const reason = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : '';
+    return `was not called: getting its credentials failed${reason === '' ? '' : `: ${reason.slice(0, 200)}`}`;
+  }
+}

@@ -11,7 +11,11 @@ export type {
   StandardSchemaV1,
 } from './errors/standard-schema.js';
 export type { DispatcherLike } from './transport/dispatcher.js';
+export type { AdaptiveThrottlingOptions } from './policies/adaptive-throttling.js';
+export { throttleProbability } from './policies/adaptive-throttling.js';
 export type { BulkheadOptions } from './policies/bulkhead.js';
+export type { FleetOptions, FleetStore } from './policies/fleet.js';
+export type { RateLimitOptions } from './policies/rate-limit.js';
 export type { CircuitBreakerOptions, CircuitStateName, SamplingBreakerOptions } from './policies/circuit-breaker.js';
 export type { TimeoutOptions } from './policies/deadline.js';
 export type { HedgingOptions } from './policies/hedging.js';
@@ -40,6 +44,8 @@ export { UpstreamCircuitOpenError } from './errors/upstream-circuit-open-error.j
 export { UpstreamConcurrencyLimitError } from './errors/upstream-concurrency-limit-error.js';
 export { UpstreamInvalidResponseError } from './errors/upstream-invalid-response-error.js';
 export { UpstreamNetworkError } from './errors/upstream-network-error.js';
+export { UpstreamThrottledError } from './errors/upstream-throttled-error.js';
+export type { ThrottleReason } from './errors/upstream-throttled-error.js';
 export { UpstreamTimeoutError } from './errors/upstream-timeout-error.js';
 export { upstreamErrorClassForStatus, upstreamErrorFromStatus } from './errors/from-status.js';
 export type { UpstreamHttpErrorClass } from './errors/from-status.js';
@@ -69,6 +75,7 @@ export type {
   RequestEndEvent,
   RequestStartEvent,
   RetryEvent,
+  ThrottleEvent,
 } from './events/events.js';
 
 export { REDACTED, redactHeaders, redactText, redactUrl } from './logging/redact.js';

@@ -7,6 +7,7 @@ import { UpstreamCircuitOpenError } from './upstream-circuit-open-error.js';
 import { UpstreamConcurrencyLimitError } from './upstream-concurrency-limit-error.js';
 import { UpstreamInvalidResponseError } from './upstream-invalid-response-error.js';
 import { UpstreamNetworkError } from './upstream-network-error.js';
+import { UpstreamThrottledError } from './upstream-throttled-error.js';
 import { UpstreamTimeoutError } from './upstream-timeout-error.js';
 
 /** The call-level facts every translated error carries. */
@@ -33,6 +34,7 @@ const CLASS_OF: { readonly [K in Exclude<AttemptFailure['kind'], 'status'>]: Ups
   'invalid-response': UpstreamInvalidResponseError,
   'circuit-open': UpstreamCircuitOpenError,
   'concurrency-limit': UpstreamConcurrencyLimitError,
+  throttled: UpstreamThrottledError,
   unexpected: UpstreamError,
 };
 
@@ -77,6 +79,8 @@ function fieldsOf(failure: Exclude<AttemptFailure, { kind: 'status' }>): Partial
     case 'circuit-open':
     case 'concurrency-limit':
       return { cause: failure.cause };
+    case 'throttled':
+      return { throttleReason: failure.reason, retryAfterMs: failure.retryAfterMs };
     case 'unexpected':
       return {
         detail: `call failed unexpectedly: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`,

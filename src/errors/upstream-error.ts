@@ -53,6 +53,8 @@ export interface UpstreamErrorInit {
   timeoutMs?: number | undefined;
   /** Which timeout fired: one attempt's, the whole call's, or the request context's deadline (timeouts only). */
   timeoutKind?: 'attempt' | 'total' | 'deadline' | undefined;
+  /** Which local limit refused the attempt, with nothing sent (`UpstreamThrottledError` only). */
+  throttleReason?: 'adaptive' | 'rate-limit' | 'retry-after' | undefined;
   /** What a response schema rejected (schema rejections only); kept redacted and bounded. */
   issues?: readonly StandardSchemaIssue[] | undefined;
   /** Overrides the class's description of what happened (the middle of the message). */
@@ -69,6 +71,7 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_NETWORK_ERROR'
   | 'UPSTREAM_CIRCUIT_OPEN'
   | 'UPSTREAM_CONCURRENCY_LIMIT'
+  | 'UPSTREAM_THROTTLED'
   | 'UPSTREAM_INVALID_RESPONSE'
   | 'UPSTREAM_ABORTED';
 

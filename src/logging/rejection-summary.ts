@@ -3,8 +3,13 @@ import type { RequestEndEvent } from '../events/events.js';
 /** Length of a summary window, in ms: at most one line per window for an open circuit's instant rejections. */
 export const SUMMARY_WINDOW_MS = 1000;
 
+/** Errors of calls the client refused itself, summarised: each code has its own window. */
+const SUMMARISED = new Set(['UPSTREAM_CIRCUIT_OPEN', 'UPSTREAM_THROTTLED']);
+
 /**
- * The log summary of one client's open-circuit rejections. While a circuit
+ * The log summary of one client's instant rejections: an open circuit's, and
+ * the local refusals of adaptive throttling, the rate limit and fleet pauses
+ * (`UPSTREAM_THROTTLED`). While a circuit
  * is open every call is rejected at once, and a busy service would write a
  * line per call exactly when someone is reading the logs. So the first
  * instant rejection in each one-second window is written; the others are
@@ -14,7 +19,7 @@ export const SUMMARY_WINDOW_MS = 1000;
  */
 export class RejectionSummary {
   readonly #now: () => number;
-  #windowStart = Number.NEGATIVE_INFINITY;
+  readonly #windowStarts = new Map<string, number>();
   #suppressed = 0;
 
   /** @param now - The clock, in ms. */
@@ -24,13 +29,15 @@ export class RejectionSummary {
 
   /** True when `event` is an instant rejection inside the current window: counted, not written. */
   absorbs(event: RequestEndEvent): boolean {
-    if (event.error?.code !== 'UPSTREAM_CIRCUIT_OPEN' || event.attempts !== 0) return false;
+    const code = event.error?.code;
+    // A throttled call may have sent earlier attempts (adaptive throttling refused a retry): still a local refusal.
+    if (code === undefined || !SUMMARISED.has(code) || (event.attempts !== 0 && code !== 'UPSTREAM_THROTTLED')) return false;
     const now = this.#now();
-    if (now - this.#windowStart < SUMMARY_WINDOW_MS) {
+    if (now - (this.#windowStarts.get(code) ?? Number.NEGATIVE_INFINITY) < SUMMARY_WINDOW_MS) {
       this.#suppressed++;
       return true;
     }
-    this.#windowStart = now;
+    this.#windowStarts.set(code, now);
     return false;
   }
 

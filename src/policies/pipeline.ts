@@ -16,13 +16,15 @@ import { runHedged } from './hedging.js';
 import type { ResolvedHedging, RunningAttempt } from './hedging.js';
 import { instrumentation } from './instrumentation.js';
 import type { OutgoingRequest } from './outgoing-request.js';
+import { OverloadControl } from './overload.js';
+import type { OverloadConfig } from './overload.js';
 import { RetryBudget } from './retry-budget.js';
 import type { ResolvedBudget } from './retry-budget.js';
 import { decideRetry, isTransient } from './retry-decision.js';
 import { sleep } from './sleep.js';
 
 /** The client-wide policies, resolved; `undefined` turns a policy off. */
-export interface PipelineConfig {
+export interface PipelineConfig extends OverloadConfig {
   /** The upstream's name, in events and errors. */
   readonly name: string;
   readonly circuitBreaker: ResolvedBreaker | undefined;
@@ -33,8 +35,9 @@ export interface PipelineConfig {
 
 /**
  * The policies of one client, built once, applied to every call, outside in:
- * bulkhead → total timeout → retry (with budget) → circuit breaker → hedging
- * → attempt timeout → transport. The total timeout is not a layer of its own
+ * bulkhead → total timeout → retry (with budget) → circuit breaker → overload
+ * (adaptive throttling, rate limit and pauses, once per attempt or hedged
+ * group) → hedging → attempt timeout → transport. The total timeout is not a layer of its own
  * (see {@link attemptSignalFor}); the request context's deadline bounds it,
  * and the context's signal cancels the call like its own `signal`.
  */
@@ -45,6 +48,7 @@ export class Pipeline {
   readonly #breaker: Breaker | undefined;
   readonly #bulkhead: BulkheadPolicy | undefined;
   readonly #budget: RetryBudget | undefined;
+  readonly #overload: OverloadControl;
 
   /**
    * @param config - The client-wide policies.
@@ -58,6 +62,7 @@ export class Pipeline {
     this.#breaker = config.circuitBreaker === undefined ? undefined : new Breaker(config.circuitBreaker);
     this.#bulkhead = config.bulkhead === undefined ? undefined : bulkhead(config.bulkhead.limit, config.bulkhead.queue);
     this.#budget = config.budget === undefined ? undefined : new RetryBudget(config.budget);
+    this.#overload = new OverloadControl(config, sink);
   }
 
   /** The breaker's state; `closed` when there is no breaker. */
@@ -140,6 +145,7 @@ export class Pipeline {
       sent += outcome.sent;
       const result = outcome.result;
       if (result.ok) return { result, sent, budgetExhausted: false };
+      this.#overload.noteFailure(call, result.failure);
 
       const answer = decideRetry({
         failure: result.failure,
@@ -167,11 +173,11 @@ export class Pipeline {
   /** One attempt (or hedged group) through the breaker; the caller reports the transitions it caused once it settles. */
   #throughBreaker(call: Call): Promise<GuardedOutcome> {
     const breaker = this.#breaker;
-    if (breaker === undefined) return this.#attempts(call);
+    if (breaker === undefined) return this.#gated(call);
     // While half-open, cockatiel holds other calls until its probe answers, deaf to their signals and
     // deadlines: such a call answers its own abort or deadline at once, and sends nothing if released later.
     const heldByProbe = breaker.state === 'half-open';
-    const pending = breaker.execute(() => this.#attempts(call), call.signal);
+    const pending = breaker.execute(() => this.#gated(call), call.signal);
     return heldByProbe ? raceCallLimits(pending, call) : pending;
   }
 
@@ -182,6 +188,12 @@ export class Pipeline {
     for (const state of breaker.takeTransitions()) {
       if (this.#sink.wants('circuit')) this.#sink.emit('circuit', { ...call.base(), state: state === 'isolated' ? 'open' : state });
     }
+  }
+
+  /** Per attempt: adaptive throttling, the rate limit and pauses (see {@link OverloadControl}), when any is at work. */
+  #gated(call: Call): Promise<GuardedOutcome> {
+    const overload = this.#overload;
+    return overload.passive ? this.#attempts(call) : overload.run(call, () => this.#attempts(call));
   }
 
   async #attempts(call: Call): Promise<GuardedOutcome> {

@@ -1,10 +1,16 @@
 import type { Logger } from 'pino';
 
 import { getDefaultLogger } from '../../logging/default-logger.js';
+import { normalizeAdaptiveThrottling } from '../../policies/adaptive-throttling.js';
+import type { ResolvedAdaptiveThrottling } from '../../policies/adaptive-throttling.js';
 import type { ResolvedBulkhead } from '../../policies/bulkhead.js';
 import type { ResolvedBreaker } from '../../policies/circuit-breaker.js';
 import type { ResolvedTimeout } from '../../policies/deadline.js';
+import { normalizeFleet } from '../../policies/fleet.js';
+import type { ResolvedFleet } from '../../policies/fleet.js';
 import type { ResolvedHedging } from '../../policies/hedging.js';
+import { normalizeRateLimit } from '../../policies/rate-limit.js';
+import type { ResolvedRateLimit } from '../../policies/rate-limit.js';
 import type { ResolvedBudget } from '../../policies/retry-budget.js';
 import type { ResolvedRetry } from '../../policies/retry-decision.js';
 import { HTTP_TOKEN, copyHeaders } from '../headers.js';
@@ -34,11 +40,14 @@ export interface ResolvedClientOptions {
   readonly circuitBreaker: ResolvedBreaker | undefined;
   readonly bulkhead: ResolvedBulkhead | undefined;
   readonly hedging: ResolvedHedging | undefined;
+  readonly adaptiveThrottling: ResolvedAdaptiveThrottling | undefined;
+  readonly rateLimit: ResolvedRateLimit | undefined;
+  readonly fleet: ResolvedFleet | undefined;
   readonly fetch: typeof fetch | undefined;
   readonly dispatcher: DispatcherLike | undefined;
 }
 
-const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher'] as const satisfies readonly (keyof ClientOptions)[];
+const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'adaptiveThrottling', 'rateLimit', 'fleet', 'fetch', 'dispatcher'] as const satisfies readonly (keyof ClientOptions)[];
 
 function normalizeHeaders(path: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
@@ -84,9 +93,10 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     retryOnStatus: new Set(DEFAULTS.retry.retryOnStatus),
     methods: new Set(DEFAULTS.retry.methods),
   };
+  const name = options.name ?? url.host;
   return {
     baseUrl: url,
-    name: options.name ?? url.host,
+    name,
     logger: options.logger === false ? undefined : (options.logger ?? getDefaultLogger()),
     headers: { ...credentials, ...normalizeHeaders('headers', options.headers) },
     requestIdHeader: requestIdHeader.toLowerCase(),
@@ -97,6 +107,9 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     circuitBreaker: normalizeBreaker(options.circuitBreaker),
     bulkhead: normalizeBulkhead(options.bulkhead),
     hedging: normalizeHedging(options.hedging),
+    adaptiveThrottling: normalizeAdaptiveThrottling(raw.adaptiveThrottling),
+    rateLimit: normalizeRateLimit(raw.rateLimit),
+    fleet: normalizeFleet(raw.fleet, name),
     fetch: options.fetch,
     dispatcher: options.dispatcher,
   };

@@ -28,12 +28,12 @@ const connect = async (): Promise<{ store: object; close: () => void }> => {
     const client = new Redis(args.redisPort, '127.0.0.1');
     client.on('error', () => undefined);
     await new Promise((resolve) => client.once('ready', resolve));
-    return { store: client, close: () => client.disconnect() };
+    return { store: client, close: () => { client.disconnect(); } };
   }
   const client = createRedis({ url: `redis://127.0.0.1:${String(args.redisPort)}` });
   client.on('error', () => undefined);
   await client.connect();
-  return { store: client, close: () => client.destroy() };
+  return { store: client, close: () => { client.destroy(); } };
 };
 
 const redis = await connect();

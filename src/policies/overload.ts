@@ -7,7 +7,7 @@ import type { Call } from './call.js';
 import type { GuardedOutcome } from './circuit-breaker.js';
 import { FleetGuard } from './fleet.js';
 import type { ResolvedFleet, StoreReport } from './fleet.js';
-import { LocalWindows, findSlot, windowOf } from './rate-limit.js';
+import { LocalWindows, findSlot, maxSlotWait, windowOf } from './rate-limit.js';
 import type { ResolvedRateLimit, SlotAnswer } from './rate-limit.js';
 import { sleep } from './sleep.js';
 
@@ -44,7 +44,6 @@ function refused(reason: ThrottleReason, retryAfterMs: number | undefined): Guar
  * one field read.
  */
 export class OverloadControl {
-  readonly #name: string;
   readonly #sink: EventSink;
   readonly #clock: OverloadClock;
   readonly #adaptive: AdaptiveThrottle | undefined;
@@ -65,7 +64,6 @@ export class OverloadControl {
    * @param clock - Epoch clock and random source.
    */
   constructor(config: OverloadConfig, sink: EventSink, clock: OverloadClock = SYSTEM_CLOCK) {
-    this.#name = config.name;
     this.#sink = sink;
     this.#clock = clock;
     const adaptive = config.adaptiveThrottling;
@@ -140,7 +138,8 @@ export class OverloadControl {
       this.#emit(call, 'throttled', 'rate-limit', answer.waitMs);
       return refused('rate-limit', answer.waitMs);
     }
-    return this.#wait(call, 'rate-limit', answer.waitMs);
+    this.#emit(call, 'waited', 'rate-limit', answer.waitMs);
+    return this.#sleep(call, answer.waitMs);
   }
 
   #findSlot(call: Call, { limit, intervalMs }: ResolvedRateLimit): Promise<SlotAnswer> {
@@ -148,18 +147,19 @@ export class OverloadControl {
     const current = windowOf(now, intervalMs);
     const fleet = this.#fleet;
     const guard = this.#guard;
+    const maxWait = maxSlotWait(call.remaining(), call.request.timeout.attempt);
     const onFull = (window: number): void => {
       this.#knownFull = Math.max(this.#knownFull, window + 1);
     };
     if (fleet === undefined || guard === undefined) {
-      return findSlot(now, intervalMs, call.remaining(), this.#knownFull, (window) => this.#local.take(window, limit, current), onFull);
+      return findSlot(now, intervalMs, maxWait, this.#knownFull, (window) => this.#local.take(window, limit, current), onFull);
     }
     const localLimit = Math.max(1, Math.floor(limit * fleet.localShare));
     const report = this.#reporter(call);
     return findSlot(
       now,
       intervalMs,
-      call.remaining(),
+      maxWait,
       this.#knownFull,
       (window) => guard.run((store) => store.takeSlot(fleet.key, window, limit, intervalMs), () => this.#local.take(window, localLimit, current), report),
       onFull,
@@ -173,8 +173,12 @@ export class OverloadControl {
       return refused(reason, waitMs);
     }
     this.#emit(call, 'waited', reason, waitMs);
-    if (!(await sleep(waitMs, call.signal))) return { result: call.cancelled(), sent: 0 };
-    return undefined;
+    return this.#sleep(call, waitMs);
+  }
+
+  /** Waits `waitMs`; `undefined` when the call may go on, its cancellation when it was cancelled meanwhile. */
+  async #sleep(call: Call, waitMs: number): Promise<GuardedOutcome | undefined> {
+    return (await sleep(waitMs, call.signal)) ? undefined : { result: call.cancelled(), sent: 0 };
   }
 
   #reporter(call: Call): StoreReport {
@@ -185,7 +189,7 @@ export class OverloadControl {
 
   #emit(call: Call, decision: ThrottleEvent['decision'], reason: ThrottleEvent['reason'], waitMs: number | undefined, detail?: string): void {
     if (!this.#sink.wants('throttle')) return;
-    const event: ThrottleEvent = { ...call.base(), service: this.#name, decision, reason, waitMs };
+    const event: ThrottleEvent = { ...call.base(), decision, reason, waitMs };
     if (detail !== undefined) event.detail = detail;
     this.#sink.emit('throttle', event);
   }

@@ -72,6 +72,16 @@ export class LocalWindows {
   }
 }
 
+/**
+ * The longest an attempt may wait for a rate-limit slot: the call's time left, less what the attempt
+ * itself needs once sent — half the time left, at most the attempt timeout. Under a standing overload
+ * every waiting caller would otherwise get its slot just before its deadline, and spend the upstream's
+ * capacity on an answer no one waits for any more.
+ */
+export function maxSlotWait(remainingMs: number, attemptTimeoutMs: number): number {
+  return remainingMs - Math.min(attemptTimeoutMs, remainingMs / 2);
+}
+
 /** Where the next slot is: the wait before it, or a refusal with the wait it would have needed. */
 export type SlotAnswer = { granted: true; waitMs: number } | { granted: false; waitMs: number };
 
@@ -79,12 +89,12 @@ export type SlotAnswer = { granted: true; waitMs: number } | { granted: false; w
  * Finds the first window with a free slot, from the current one on, taking
  * one slot there: the attempt waits until that window starts. Windows known
  * full are skipped without asking (`knownFull`: the first window not known
- * full). When the next candidate starts at or after `remainingMs`, the
+ * full). When the next candidate starts at or after `maxWaitMs`, the
  * answer is a refusal with that wait, nothing taken.
  *
  * @param nowMs - The epoch clock, in ms.
  * @param intervalMs - The window length.
- * @param remainingMs - The call's time left.
+ * @param maxWaitMs - The longest wait allowed (see {@link maxSlotWait}).
  * @param knownFull - Windows before this one are full.
  * @param take - Tries to take a slot of a window; may be the fleet store's.
  * @param onFull - Told of each window found full.
@@ -92,7 +102,7 @@ export type SlotAnswer = { granted: true; waitMs: number } | { granted: false; w
 export async function findSlot(
   nowMs: number,
   intervalMs: number,
-  remainingMs: number,
+  maxWaitMs: number,
   knownFull: number,
   take: (window: number) => boolean | Promise<boolean>,
   onFull: (window: number) => void,
@@ -100,7 +110,7 @@ export async function findSlot(
   const current = windowOf(nowMs, intervalMs);
   for (let window = Math.max(current, knownFull); ; window++) {
     const waitMs = window === current ? 0 : Math.ceil(window * intervalMs - nowMs);
-    if (waitMs >= remainingMs) return { granted: false, waitMs };
+    if (waitMs >= maxWaitMs) return { granted: false, waitMs };
     if (await take(window)) return { granted: true, waitMs };
     onFull(window);
   }

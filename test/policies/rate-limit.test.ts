@@ -4,7 +4,7 @@ import { CHANNELS, UpstreamThrottledError, createClient } from 'resilient-http';
 import type { ClientOptions, ThrottleEvent } from 'resilient-http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { LocalWindows, findSlot, normalizeRateLimit } from '../../src/policies/rate-limit.js';
+import { LocalWindows, findSlot, maxSlotWait, normalizeRateLimit } from '../../src/policies/rate-limit.js';
 import { upstreamFailure } from '../support/rejection.js';
 import { useRealServer } from '../support/real-server.js';
 
@@ -44,6 +44,12 @@ describe('findSlot and LocalWindows (pure)', () => {
     const current = now / 100;
     expect(await findSlot(now, 100, 10_000, current + 3, take, () => undefined)).toEqual({ granted: true, waitMs: 300 });
     expect(take.mock.calls).toEqual([[current + 3]]);
+  });
+
+  it('leaves the attempt half the call\'s time left, at most its attempt timeout: a slot is never spent on a caller about to leave', () => {
+    expect(maxSlotWait(2_000, 2_000)).toBe(1_000);
+    expect(maxSlotWait(30_000, 10_000)).toBe(20_000);
+    expect(maxSlotWait(0, 10_000)).toBe(0);
   });
 
   it('validates rateLimit, naming the option path', () => {

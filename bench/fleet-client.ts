@@ -4,12 +4,13 @@
  * whatever the earlier ones do) for `durationMs`, waits for the calls in flight, and prints one JSON
  * line: `{ calls, ok, latencies }` (each call's ms, successes and failures alike).
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { createInterface } from 'node:readline';
 
 import { createClient as createRedis } from 'redis';
 
-import { createClient } from '../src/index.js';
-import type { ClientOptions } from '../src/index.js';
+import { CHANNELS, createClient } from '../src/index.js';
+import type { ClientOptions, ThrottleEvent } from '../src/index.js';
 import { createRedisStore } from '../src/redis/index.js';
 
 /** The setups the benchmark compares: the issue's four, and the two policies again without the circuit breaker. */
@@ -23,6 +24,7 @@ interface ClientArgs {
   durationMs: number;
   capacity: number;
   totalTimeoutMs: number;
+  clients: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as ClientArgs;
@@ -51,7 +53,8 @@ async function makeCall(): Promise<() => Promise<unknown>> {
     await redis.connect();
     // The capacity per 100 ms window: the same rate as C per second, without a burst of a whole second.
     options.rateLimit = { limit: Math.max(1, Math.round(args.capacity / 10)), intervalMs: 100 };
-    options.fleet = { store: createRedisStore(redis), key: 'fleet-bench' };
+    // Without Redis, each instance keeps to its share of the fleet's quota.
+    options.fleet = { store: createRedisStore(redis), key: 'fleet-bench', localShare: 1 / args.clients };
   }
   const client = createClient(args.upstream, options);
   return () => client.get('item');
@@ -61,6 +64,13 @@ const call = await makeCall();
 console.log('ready');
 await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => { resolve(); }));
 
+/** Local overload decisions, `decision/reason` → count (fallbacks to the in-process limiter included). */
+const decisions: Record<string, number> = {};
+subscribe(CHANNELS.throttle, (message) => {
+  const event = message as ThrottleEvent;
+  const key = `${event.decision}/${event.reason}`;
+  decisions[key] = (decisions[key] ?? 0) + 1;
+});
 const latencies: number[] = [];
 const failures: Record<string, number> = {};
 let ok = 0;
@@ -90,5 +100,5 @@ while (started < total) {
   await new Promise((resolve) => setTimeout(resolve, 5));
 }
 await Promise.all(pending);
-console.log(JSON.stringify({ calls: total, ok, latencies, failures }));
+console.log(JSON.stringify({ calls: total, ok, latencies, failures, decisions }));
 process.exit(0);

@@ -108,11 +108,12 @@ interface Report {
   ok: number;
   latencies: number[];
   failures: Record<string, number>;
+  decisions: Record<string, number>;
 }
 
 async function runSetup(setup: FleetSetup, upstream: Awaited<ReturnType<typeof startUpstream>>, redisPort: number | undefined): Promise<string[]> {
   const rate = (LOAD * CAPACITY) / CLIENTS;
-  const args = { setup, upstream: upstream.url, redisPort, rate, durationMs: SECONDS * 1000, capacity: CAPACITY, totalTimeoutMs: DEADLINE_MS };
+  const args = { setup, upstream: upstream.url, redisPort, rate, durationMs: SECONDS * 1000, capacity: CAPACITY, totalTimeoutMs: DEADLINE_MS, clients: CLIENTS };
   const children: ChildProcessByStdio<Writable, Readable, null>[] = [];
   const lines: AsyncIterator<string>[] = [];
   for (let i = 0; i < CLIENTS; i++) {
@@ -131,7 +132,9 @@ async function runSetup(setup: FleetSetup, upstream: Awaited<ReturnType<typeof s
   const seen = upstream.window(go, go + SECONDS * 1000);
   const failures: Record<string, number> = {};
   for (const report of reports) for (const [code, n] of Object.entries(report.failures)) failures[code] = (failures[code] ?? 0) + n;
-  console.error(`${setup}: failures ${JSON.stringify(failures)}`);
+  const decisions: Record<string, number> = {};
+  for (const report of reports) for (const [key, n] of Object.entries(report.decisions)) decisions[key] = (decisions[key] ?? 0) + n;
+  console.error(`${setup}: failures ${JSON.stringify(failures)}; local decisions ${JSON.stringify(decisions)}`);
   const calls = reports.reduce((sum, report) => sum + report.calls, 0);
   const ok = reports.reduce((sum, report) => sum + report.ok, 0);
   const latencies = new Float64Array(reports.flatMap((report) => report.latencies)).sort();

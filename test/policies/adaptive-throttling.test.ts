@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 
 import { CHANNELS, UpstreamThrottledError, UpstreamUnavailableError, createClient, throttleProbability } from 'resilient-http';
 import type { ClientOptions, ThrottleEvent, UpstreamError } from 'resilient-http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { AdaptiveThrottle, acceptedBy, normalizeAdaptiveThrottling } from '../../src/policies/adaptive-throttling.js';
 import type { AttemptResult } from '../../src/transport/attempt-result.js';
@@ -115,12 +115,16 @@ describe('adaptive throttling against a real upstream', () => {
   const onThrottle = (message: unknown): void => {
     events.push(message as ThrottleEvent);
   };
-  subscribe(CHANNELS.throttle, onThrottle);
+  beforeAll(() => {
+    subscribe(CHANNELS.throttle, onThrottle);
+  });
+  afterAll(() => {
+    unsubscribe(CHANNELS.throttle, onThrottle);
+  });
   afterEach(() => {
     events.length = 0;
     vi.restoreAllMocks();
   });
-  process.on('exit', () => unsubscribe(CHANNELS.throttle, onThrottle));
 
   const client = (options: ClientOptions) =>
     createClient(upstream.url, { name: 'shedding', logger: false, adaptiveThrottling: true, ...options });

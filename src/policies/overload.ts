@@ -57,6 +57,8 @@ export class OverloadControl {
   #pausedUntil = 0;
   /** Windows before this one are known full. */
   #knownFull = 0;
+  /** The pause each call set itself: its own retry waits that `Retry-After` already, and is not held again. */
+  readonly #ownPauses = new WeakMap<Call, number>();
 
   /**
    * @param config - The overload options.
@@ -95,6 +97,7 @@ export class OverloadControl {
     const until = this.#clock.now() + waitMs;
     this.#pausedUntil = Math.max(this.#pausedUntil, until);
     this.#local.pause(until);
+    this.#ownPauses.set(call, until);
     this.#emit(call, 'paused', 'retry-after', waitMs);
     const fleet = this.#fleet;
     if (fleet !== undefined && this.#guard !== undefined) {
@@ -124,7 +127,7 @@ export class OverloadControl {
       until = Math.max(until, await this.#guard.run((store) => store.pausedUntil(fleet.key), () => 0, this.#reporter(call)));
     }
     const waitMs = Math.ceil(until - this.#clock.now());
-    if (waitMs <= 0) return undefined;
+    if (waitMs <= 0 || until <= (this.#ownPauses.get(call) ?? 0)) return undefined;
     return this.#wait(call, 'retry-after', waitMs);
   }
 

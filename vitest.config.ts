@@ -7,6 +7,7 @@ const source = (path: string): string => fileURLToPath(new URL(path, import.meta
 // Tests import the package by its public entry points, as users do.
 const subpaths = [
   { find: /^resilient-http\/otel$/, replacement: source('./src/otel/index.ts') },
+  { find: /^resilient-http\/redis$/, replacement: source('./src/redis/index.ts') },
   { find: /^resilient-http\/testing$/, replacement: source('./src/testing/index.ts') },
   { find: /^resilient-http\/undici$/, replacement: source('./src/undici/index.ts') },
 ];

@@ -22,9 +22,13 @@ export type {
   StandardSchemaV1,
 } from './errors/standard-schema.js';
 export type { DispatcherLike } from './transport/dispatcher.js';
+export { throttleProbability } from './policies/adaptive-throttling.js';
+export type { AdaptiveThrottlingOptions } from './policies/adaptive-throttling.js';
 export type { BeforeAttemptHook, OutgoingAttempt } from './policies/before-attempt.js';
 export type { BulkheadOptions } from './policies/bulkhead.js';
 export type { AuthOptions, ExpiringToken, TokenProvider, TokenRequest } from './policies/credentials.js';
+export type { FleetOptions, FleetStore } from './policies/fleet.js';
+export type { RateLimitOptions } from './policies/rate-limit.js';
 export type { CircuitBreakerOptions, CircuitStateName, SamplingBreakerOptions } from './policies/circuit-breaker.js';
 export type { TimeoutOptions } from './policies/deadline.js';
 export type { HedgingOptions } from './policies/hedging.js';
@@ -55,6 +59,8 @@ export { UpstreamCredentialsError } from './errors/upstream-credentials-error.js
 export { UpstreamInvalidResponseError } from './errors/upstream-invalid-response-error.js';
 export { UpstreamResponseTooLargeError } from './errors/upstream-response-too-large-error.js';
 export { UpstreamNetworkError } from './errors/upstream-network-error.js';
+export { UpstreamThrottledError } from './errors/upstream-throttled-error.js';
+export type { ThrottleReason } from './errors/upstream-throttled-error.js';
 export { UpstreamTimeoutError } from './errors/upstream-timeout-error.js';
 export { upstreamErrorClassForStatus, upstreamErrorFromStatus } from './errors/from-status.js';
 export type { UpstreamHttpErrorClass } from './errors/from-status.js';
@@ -84,6 +90,7 @@ export type {
   RequestEndEvent,
   RequestStartEvent,
   RetryEvent,
+  ThrottleEvent,
 } from './events/events.js';
 
 export { getLogger } from './logging/get-logger.js';

@@ -19,6 +19,7 @@ const RANK: Record<string, number> = {
   testing: 6,
   undici: 6,
   otel: 6,
+  redis: 6,
   '.': 7,
 };
 
@@ -84,6 +85,12 @@ describe('the layering of ../shared/DESIGN.md', () => {
     const apiUsers = sourceFiles(SRC).filter((file) => readFileSync(file, 'utf8').includes("from '@opentelemetry/"));
     expect(apiUsers.length).toBeGreaterThan(0);
     expect(apiUsers.filter((file) => layerOf(file) !== 'otel').map((file) => relative(SRC, file))).toEqual([]);
+  });
+
+  it('lets nothing outside src/redis import it, or its optional peers (rate-limiter-flexible, redis, ioredis)', () => {
+    expect(imports.filter((edge) => edge.toLayer === 'redis' && edge.fromLayer !== 'redis')).toEqual([]);
+    const peerUsers = sourceFiles(SRC).filter((file) => /from '(rate-limiter-flexible|redis|ioredis)'/.test(readFileSync(file, 'utf8')));
+    expect(peerUsers.map((file) => layerOf(file))).toEqual(['redis']);
   });
 
   it('keeps every source file under 300 lines', () => {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
 import type { InferSchemaOutput, StandardSchemaV1 } from '../errors/standard-schema.js';
+import type { AdaptiveThrottlingOptions } from '../policies/adaptive-throttling.js';
 import type { BeforeAttemptHook } from '../policies/before-attempt.js';
 import type { BulkheadOptions } from '../policies/bulkhead.js';
 import type { AuthOptions } from '../policies/credentials.js';
@@ -9,6 +10,8 @@ import type { TimeoutOptions } from '../policies/deadline.js';
 import type { DispatcherLike } from '../transport/dispatcher.js';
 import type { ResponseType } from '../transport/media-type.js';
 import type { HedgingOptions } from '../policies/hedging.js';
+import type { FleetOptions } from '../policies/fleet.js';
+import type { RateLimitOptions } from '../policies/rate-limit.js';
 import type { CallRetryOptions, RetryOptions } from '../policies/retry-decision.js';
 
 /** Options of `createClient`. Every field is optional. */
@@ -61,6 +64,22 @@ export interface ClientOptions {
    * @default off
    */
   hedging?: HedgingOptions | false;
+  /**
+   * Adaptive throttling (`true` for the defaults): refuses a share of attempts locally while the upstream
+   * rejects much of this client's traffic (see the README's "Fleets and overload").
+   * @default off
+   */
+  adaptiveThrottling?: AdaptiveThrottlingOptions | boolean;
+  /**
+   * At most `limit` attempts per `intervalMs`, shared by the fleet with `fleet`.
+   * @default off
+   */
+  rateLimit?: RateLimitOptions | false;
+  /**
+   * Shares the rate limit and `Retry-After` pauses across instances through a store.
+   * @default off (each instance alone)
+   */
+  fleet?: FleetOptions | false;
   /**
    * The `fetch` ky uses; read at each attempt when not given, so test interceptors installed later apply.
    * It gets the `Request` ky built and an `init` carrying the attempt's method, headers, body, signal,

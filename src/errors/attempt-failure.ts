@@ -1,5 +1,6 @@
 import type { ProblemDetails } from './problem-details.js';
 import type { StandardSchemaIssue } from './standard-schema.js';
+import type { ThrottleReason } from './upstream-throttled-error.js';
 
 /**
  * Why one attempt (or the whole call) failed: plain data, produced by the
@@ -40,6 +41,8 @@ export type AttemptFailure =
     }
   | { kind: 'circuit-open'; cause: unknown }
   | { kind: 'concurrency-limit'; cause: unknown }
+  /** A local overload limit refused the attempt: nothing sent. `retryAfterMs`: until it would have let one through. */
+  | { kind: 'throttled'; reason: ThrottleReason; retryAfterMs: number | undefined }
   /** The `auth.token` provider failed: nothing was sent. */
   | { kind: 'credentials'; cause: unknown }
   /** A defect, or a `beforeAttempt` hook that threw (`detail` says which). */

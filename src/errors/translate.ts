@@ -9,6 +9,7 @@ import { UpstreamCredentialsError } from './upstream-credentials-error.js';
 import { UpstreamInvalidResponseError } from './upstream-invalid-response-error.js';
 import { UpstreamNetworkError } from './upstream-network-error.js';
 import { UpstreamResponseTooLargeError } from './upstream-response-too-large-error.js';
+import { UpstreamThrottledError } from './upstream-throttled-error.js';
 import { UpstreamTimeoutError } from './upstream-timeout-error.js';
 
 /** The call-level facts every translated error carries. */
@@ -37,6 +38,7 @@ const CLASS_OF: { readonly [K in Exclude<AttemptFailure['kind'], 'status'>]: Ups
   'circuit-open': UpstreamCircuitOpenError,
   'concurrency-limit': UpstreamConcurrencyLimitError,
   credentials: UpstreamCredentialsError,
+  throttled: UpstreamThrottledError,
   unexpected: UpstreamError,
 };
 
@@ -107,6 +109,8 @@ function fieldsOf(failure: Exclude<AttemptFailure, { kind: 'status' }>): Partial
     case 'concurrency-limit':
     case 'credentials':
       return { cause: failure.cause };
+    case 'throttled':
+      return { throttleReason: failure.reason, retryAfterMs: failure.retryAfterMs };
     case 'unexpected':
       return {
         detail: `${failure.detail ?? 'call failed unexpectedly'}: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`,

@@ -59,6 +59,8 @@ export interface UpstreamErrorInit {
   receivedBytes?: number | undefined;
   /** The `Content-Length` the upstream announced above the limit (a too-large response only). */
   declaredBytes?: number | undefined;
+  /** Which local limit refused the attempt, with nothing sent (`UpstreamThrottledError` only). */
+  throttleReason?: 'adaptive' | 'rate-limit' | 'retry-after' | undefined;
   /** What a response schema rejected (schema rejections only); kept redacted and bounded. */
   issues?: readonly StandardSchemaIssue[] | undefined;
   /** Overrides the class's description of what happened (the middle of the message). */
@@ -85,6 +87,7 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_NETWORK_ERROR'
   | 'UPSTREAM_CIRCUIT_OPEN'
   | 'UPSTREAM_CONCURRENCY_LIMIT'
+  | 'UPSTREAM_THROTTLED'
   | 'UPSTREAM_INVALID_RESPONSE'
   | 'UPSTREAM_RESPONSE_TOO_LARGE'
   | 'UPSTREAM_CREDENTIALS_FAILED'

@@ -99,6 +99,30 @@ export interface CircuitEvent extends CallEventBase {
   state: 'open' | 'half-open' | 'closed';
 }
 
+/**
+ * A local overload decision. Channel `resilient-http:throttle`: every one is
+ * published there; logs show only the fleet store's `fallback` and `restored`.
+ *
+ * - `throttled`: adaptive throttling, the rate limit or a pause refused an
+ *   attempt, nothing sent (`reason` says which);
+ * - `waited`: an attempt waited `waitMs` for a rate-limit slot or a pause;
+ * - `paused`: a 429/503 with `Retry-After` paused every new attempt of the
+ *   client (and, with a fleet store, of the fleet) for `waitMs`;
+ * - `fallback`: the fleet store failed or stalled, and the client uses its
+ *   in-process limiter (published at most once a minute while it lasts);
+ * - `restored`: the fleet store answers again and is used again.
+ */
+export interface ThrottleEvent extends CallEventBase {
+  /** What was decided. */
+  decision: 'throttled' | 'waited' | 'paused' | 'fallback' | 'restored';
+  /** Which limit: `adaptive`, `rate-limit` or `retry-after`; `store` for `fallback` and `restored`. */
+  reason: 'adaptive' | 'rate-limit' | 'retry-after' | 'store';
+  /** The wait or pause, in ms; for `throttled`, the time until the limit would let an attempt through, when known. */
+  waitMs: number | undefined;
+  /** For `fallback`: why the store was given up (its error's message, or `timeout`). */
+  detail?: string;
+}
+
 /** Every event by name. */
 export interface ClientEventMap {
   /** A call's first request is about to be sent. */
@@ -113,6 +137,8 @@ export interface ClientEventMap {
   'budget-exhausted': BudgetExhaustedEvent;
   /** The breaker changed state. */
   circuit: CircuitEvent;
+  /** A local overload decision: throttled, waited, paused, fallback, restored. */
+  throttle: ThrottleEvent;
 }
 
 /** Names of the events. */
@@ -130,6 +156,7 @@ export const CHANNELS: { readonly [K in ClientEventName]: `resilient-http:${K}` 
   hedge: 'resilient-http:hedge',
   'budget-exhausted': 'resilient-http:budget-exhausted',
   circuit: 'resilient-http:circuit',
+  throttle: 'resilient-http:throttle',
 });
 
 /** The channel objects, derived from {@link CHANNELS}. */

@@ -5,10 +5,10 @@ import type { CallError, ClientEventMap, ClientEventName, EventSubscriber, Reque
 import { chooseLogger } from './default-logger.js';
 import { RejectionSummary, isInstantRejection } from './rejection-summary.js';
 
-/** How one event becomes a line: the lowest level it can log at (what `wants()` asks), and its level and `msg`. */
+/** How one event becomes a line: the lowest level it can log at (what `wants()` asks), and its level and `msg` (none: no line). */
 interface LineRule<E> {
   readonly lowest: Level;
-  readonly line: (event: E) => [Level, string];
+  readonly line: (event: E) => [Level, string] | undefined;
 }
 
 /** The one table of event → pino line. */
@@ -32,6 +32,12 @@ const LINES: { readonly [K in ClientEventName]: LineRule<ClientEventMap[K]> } = 
     lowest: 'info',
     line: (event) =>
       event.state === 'open' ? ['error', 'circuit_opened'] : event.state === 'half-open' ? ['warn', 'circuit_half_open'] : ['info', 'circuit_closed'],
+  },
+  // Waits and local refusals are on the channel only (a refused call still writes its summarised failure line).
+  throttle: {
+    lowest: 'warn',
+    line: (event) =>
+      event.decision === 'fallback' ? ['warn', 'fleet_store_fallback'] : event.decision === 'restored' ? ['info', 'fleet_store_restored'] : undefined,
   },
 };
 
@@ -58,7 +64,9 @@ export function createLogSubscriber(clientLogger: Logger, now: () => number = ()
     },
     receive(name, event) {
       if (name === 'request:end' && rejections.absorbs(event as RequestEndEvent)) return;
-      const [level, msg] = (LINES[name] as LineRule<typeof event>).line(event);
+      const line = (LINES[name] as LineRule<typeof event>).line(event);
+      if (line === undefined) return;
+      const [level, msg] = line;
       const logger = pick();
       if (!logger.isLevelEnabled(level)) return;
       const fields: Record<string, unknown> = { ...event };

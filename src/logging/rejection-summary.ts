@@ -3,8 +3,13 @@ import type { RequestEndEvent } from '../events/events.js';
 /** Length of a summary window, in ms: at most one line per window for an open circuit's instant rejections. */
 export const SUMMARY_WINDOW_MS = 1000;
 
+/** Errors of calls the client refused itself, summarised: each code has its own window. */
+const SUMMARISED = new Set(['UPSTREAM_CIRCUIT_OPEN', 'UPSTREAM_THROTTLED']);
+
 /**
- * The log summary of one client's open-circuit rejections. While a circuit
+ * The log summary of one client's instant rejections: an open circuit's, and
+ * the local refusals of adaptive throttling, the rate limit and fleet pauses
+ * (`UPSTREAM_THROTTLED`). While a circuit
  * is open every call is rejected at once, and a busy service would write a
  * line per call exactly when someone is reading the logs. So the first
  * instant rejection in each one-second window is written; the others are
@@ -15,7 +20,7 @@ export const SUMMARY_WINDOW_MS = 1000;
  */
 export class RejectionSummary {
   readonly #now: () => number;
-  #windowStart = Number.NEGATIVE_INFINITY;
+  readonly #windowStarts = new Map<string, number>();
   #suppressed = 0;
 
   /** @param now - The clock, in ms. */
@@ -25,13 +30,14 @@ export class RejectionSummary {
 
   /** True when `event` is an instant rejection inside the current window: counted, not written. */
   absorbs(event: RequestEndEvent): boolean {
-    if (!isInstantRejection(event)) return false;
+    const code = event.error?.code;
+    if (code === undefined || !isInstantRejection(event)) return false;
     const now = this.#now();
-    if (now - this.#windowStart < SUMMARY_WINDOW_MS) {
+    if (now - (this.#windowStarts.get(code) ?? Number.NEGATIVE_INFINITY) < SUMMARY_WINDOW_MS) {
       this.#suppressed++;
       return true;
     }
-    this.#windowStart = now;
+    this.#windowStarts.set(code, now);
     return false;
   }
 
@@ -46,7 +52,13 @@ export class RejectionSummary {
   }
 }
 
-/** An open circuit's rejection of a call that sent nothing: what the summary counts. */
+/**
+ * A local refusal the summary counts: an open circuit's rejection of a call
+ * that sent nothing, or a throttled call (adaptive throttling, rate limit,
+ * pause) — which may have sent earlier attempts before a retry was refused.
+ */
 export function isInstantRejection(event: RequestEndEvent): boolean {
-  return event.error?.code === 'UPSTREAM_CIRCUIT_OPEN' && event.attempts === 0;
+  const code = event.error?.code;
+  if (code === undefined || !SUMMARISED.has(code)) return false;
+  return event.attempts === 0 || code === 'UPSTREAM_THROTTLED';
 }

@@ -9,6 +9,7 @@ export const ATTR = Object.freeze({
   reason: 'reason',
   refused: 'refused',
   state: 'state',
+  decision: 'decision',
 });
 
 /** The methods the HTTP semantic conventions name; any other is reported as `_OTHER`, which keeps metric cardinality bounded. */

@@ -10,6 +10,7 @@ import type {
   HedgeEvent,
   RequestEndEvent,
   RetryEvent,
+  ThrottleEvent,
 } from '../events/events.js';
 import { ATTR, methodAttribute } from './attributes.js';
 
@@ -30,6 +31,11 @@ export const METRIC = Object.freeze({
   budgetExhausted: 'resilient_http.retry_budget.exhausted',
   /** Counter: breaker state changes, with `state` (`open`, `half-open`, `closed`). */
   circuitTransitions: 'resilient_http.circuit.transitions',
+  /**
+   * Counter: local overload decisions, with `decision` (`throttled`, `waited`, `paused`, `fallback`,
+   * `restored`) and `reason` (`adaptive`, `rate-limit`, `retry-after`, `store`).
+   */
+  throttleDecisions: 'resilient_http.throttle.decisions',
 });
 
 function baseAttributes(service: string, method: string): Attributes {
@@ -52,6 +58,7 @@ export class ResilienceMetrics {
   readonly #hedges: Counter;
   readonly #budgetExhausted: Counter;
   readonly #circuitTransitions: Counter;
+  readonly #throttleDecisions: Counter;
   readonly #subscriptions: ReadonlyArray<readonly [string, (message: unknown) => void]>;
 
   /** @param meter - The meter the instruments are made on. */
@@ -72,6 +79,10 @@ export class ResilienceMetrics {
       description: 'Circuit breaker state changes.',
       unit: '{transition}',
     });
+    this.#throttleDecisions = meter.createCounter(METRIC.throttleDecisions, {
+      description: 'Local overload decisions: attempts refused or delayed by adaptive throttling, the rate limit and Retry-After pauses; fleet store fallbacks.',
+      unit: '{decision}',
+    });
     this.#subscriptions = [
       [CHANNELS['request:end'], (message) => {
         this.#recordCall(message as RequestEndEvent);
@@ -90,6 +101,10 @@ export class ResilienceMetrics {
       [CHANNELS.circuit, (message) => {
         const event = message as CircuitEvent;
         this.#circuitTransitions.add(1, { ...eventAttributes(event), [ATTR.state]: event.state });
+      }],
+      [CHANNELS.throttle, (message) => {
+        const event = message as ThrottleEvent;
+        this.#throttleDecisions.add(1, { ...eventAttributes(event), [ATTR.decision]: event.decision, [ATTR.reason]: event.reason });
       }],
     ];
   }

@@ -21,6 +21,8 @@ import { runHedged } from './hedging.js';
 import type { ResolvedHedging, RunningAttempt } from './hedging.js';
 import { instrumentation } from './instrumentation.js';
 import type { OutgoingRequest } from './outgoing-request.js';
+import { OverloadControl } from './overload.js';
+import type { OverloadConfig } from './overload.js';
 import { RetryBudget } from './retry-budget.js';
 import type { ResolvedBudget } from './retry-budget.js';
 import { decideRetry, isTransient } from './retry-decision.js';
@@ -29,7 +31,7 @@ import type { DownloadSteps } from './download.js';
 import { sleep } from './sleep.js';
 
 /** The client-wide policies, resolved; `undefined` turns a policy off. */
-export interface PipelineConfig extends AttemptCredentialsConfig {
+export interface PipelineConfig extends AttemptCredentialsConfig, OverloadConfig {
   /** The upstream's name, in events and errors. */
   readonly name: string;
   readonly circuitBreaker: ResolvedBreaker | undefined;
@@ -40,12 +42,13 @@ export interface PipelineConfig extends AttemptCredentialsConfig {
 
 /**
  * The policies of one client, built once, applied to every call, outside in:
- * bulkhead → total timeout → retry (with budget) → circuit breaker → hedging
- * → credentials → attempt timeout → `beforeAttempt` hook → transport (the
- * last three in {@link AttemptCredentials}, when `auth` or `beforeAttempt` is
- * set). The total timeout is not a layer of its own (see
- * {@link attemptSignalFor}); the request context's deadline bounds it, and
- * the context's signal cancels the call like its own `signal`.
+ * bulkhead → total timeout → retry (with budget) → circuit breaker → overload
+ * (adaptive throttling, rate limit and pauses, once per attempt or hedged
+ * group) → hedging → credentials → attempt timeout → `beforeAttempt` hook →
+ * transport (the credentials, timeout and hook in {@link AttemptCredentials},
+ * when `auth` or `beforeAttempt` is set). The total timeout is not a layer of
+ * its own (see {@link attemptSignalFor}); the request context's deadline
+ * bounds it, and the context's signal cancels the call like its own `signal`.
  */
 export class Pipeline {
   readonly #transport: Transport;
@@ -59,6 +62,7 @@ export class Pipeline {
   /** Credentials and the `beforeAttempt` hook; `undefined` (both off) leaves the attempt path as it is. */
   readonly #perAttempt: AttemptCredentials | undefined;
   readonly #sendPrepared: SendPrepared = (call, signal, timeLeftMs, overrides) => this.#send(call, signal, timeLeftMs, overrides);
+  readonly #overload: OverloadControl;
 
   /**
    * @param config - The client-wide policies.
@@ -84,6 +88,7 @@ export class Pipeline {
       settle: (call, result, sent, budgetExhausted) => this.#settle(call, result, sent, budgetExhausted),
     };
     this.#perAttempt = AttemptCredentials.for(config);
+    this.#overload = new OverloadControl(config, sink);
   }
 
   /** The breaker's state; `closed` when there is no breaker. */
@@ -187,6 +192,7 @@ export class Pipeline {
       sent += outcome.sent;
       const result = outcome.result;
       if (result.ok) return { result, sent, budgetExhausted: false };
+      this.#overload.noteFailure(call, result.failure);
 
       const answer = decideRetry({
         failure: result.failure,
@@ -216,11 +222,11 @@ export class Pipeline {
   /** One attempt (or hedged group) through the breaker; the caller reports the transitions it caused once it settles. */
   #throughBreaker(call: Call): Promise<GuardedOutcome> {
     const breaker = this.#breaker;
-    if (breaker === undefined) return this.#attempts(call);
+    if (breaker === undefined) return this.#gated(call);
     // While half-open, cockatiel holds other calls until its probe answers, deaf to their signals and
     // deadlines: such a call answers its own abort or deadline at once, and sends nothing if released later.
     const heldByProbe = breaker.state === 'half-open';
-    const pending = breaker.execute(() => this.#attempts(call), call.signal);
+    const pending = breaker.execute(() => this.#gated(call), call.signal);
     return heldByProbe ? raceCallLimits(pending, call) : pending;
   }
 
@@ -231,6 +237,12 @@ export class Pipeline {
     for (const state of breaker.takeTransitions()) {
       if (this.#sink.wants('circuit')) this.#sink.emit('circuit', { ...call.base(), state: state === 'isolated' ? 'open' : state });
     }
+  }
+
+  /** Per attempt: adaptive throttling, the rate limit and pauses (see {@link OverloadControl}), when any is at work. */
+  #gated(call: Call): Promise<GuardedOutcome> {
+    const overload = this.#overload;
+    return overload.passive ? this.#attempts(call) : overload.run(call, () => this.#attempts(call));
   }
 
   async #attempts(call: Call): Promise<GuardedOutcome> {

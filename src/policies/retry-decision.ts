@@ -84,6 +84,8 @@ function describeFailure(failure: AttemptFailure): string {
       return failure.systemCode ?? 'network error';
     case 'timeout':
       return `${failure.scope} timeout`;
+    case 'throttled':
+      return `throttled (${failure.reason})`;
     default:
       return failure.kind;
   }
@@ -101,6 +103,7 @@ export function isTransient(failure: AttemptFailure, retry: ResolvedRetry): bool
     case 'timeout':
     case 'circuit-open':
     case 'concurrency-limit':
+    case 'throttled':
       return true;
     case 'status':
       return retry.retryOnStatus.has(failure.status);
@@ -122,7 +125,10 @@ export function decideRetry(question: RetryQuestion): RetryAnswer {
   const transient =
     isTransient(failure, retry) &&
     (idempotent ||
-      (failure.kind === 'network' && failure.systemCode === 'ECONNREFUSED')) &&
+      (failure.kind === 'network' && failure.systemCode === 'ECONNREFUSED') ||
+      failure.kind === 'throttled') &&
+    // Only adaptive throttling refuses at random: a later attempt may pass. A rate limit or a pause that outlasts the call will not.
+    !(failure.kind === 'throttled' && failure.reason !== 'adaptive') &&
     // A streamed body's stall (idle) is retried by resuming it, like an attempt timeout.
     !(failure.kind === 'timeout' && failure.scope !== 'attempt' && failure.scope !== 'idle') &&
     failure.kind !== 'circuit-open' &&

@@ -102,6 +102,21 @@ describe('instrumentOpenTelemetry: metrics', () => {
     expect(await pointsFor(METRIC.circuitTransitions, 'fragile')).toEqual([{ attributes: { ...base('fragile'), state: 'open' }, value: 1 }]);
   });
 
+  it('counts local overload decisions by decision and reason', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 29_000_000 * 60_000 });
+    try {
+      const limited = client('limited', { rateLimit: { limit: 1, intervalMs: 60_000 }, timeout: { total: 5_000 } });
+      await limited.get('fine');
+      await rejectionOf(limited.get('fine'));
+      await rejectionOf(limited.get('fine'));
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await pointsFor(METRIC.throttleDecisions, 'limited')).toEqual([
+      { attributes: { service: 'limited', 'http.request.method': 'GET', decision: 'throttled', reason: 'rate-limit' }, value: 2 },
+    ]);
+  });
+
   it('records nothing once undone', async () => {
     uninstrument();
     await client('quiet').get('flaky');

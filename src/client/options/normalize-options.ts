@@ -3,12 +3,18 @@ import type { Logger } from 'pino';
 import { getDefaultLogger } from '../../logging/default-logger.js';
 import { normalizeBeforeAttempt } from '../../policies/before-attempt.js';
 import type { BeforeAttemptHook } from '../../policies/before-attempt.js';
+import { normalizeAdaptiveThrottling } from '../../policies/adaptive-throttling.js';
+import type { ResolvedAdaptiveThrottling } from '../../policies/adaptive-throttling.js';
 import type { ResolvedBulkhead } from '../../policies/bulkhead.js';
 import { normalizeAuth } from '../../policies/credentials.js';
 import type { ResolvedAuth } from '../../policies/credentials.js';
 import type { ResolvedBreaker } from '../../policies/circuit-breaker.js';
 import type { ResolvedTimeout } from '../../policies/deadline.js';
+import { normalizeFleet } from '../../policies/fleet.js';
+import type { ResolvedFleet } from '../../policies/fleet.js';
 import type { ResolvedHedging } from '../../policies/hedging.js';
+import { normalizeRateLimit } from '../../policies/rate-limit.js';
+import type { ResolvedRateLimit } from '../../policies/rate-limit.js';
 import type { ResolvedBudget } from '../../policies/retry-budget.js';
 import type { ResolvedRetry } from '../../policies/retry-decision.js';
 import { HTTP_TOKEN, copyHeaders } from '../headers.js';
@@ -39,6 +45,9 @@ export interface ResolvedClientOptions {
   readonly circuitBreaker: ResolvedBreaker | undefined;
   readonly bulkhead: ResolvedBulkhead | undefined;
   readonly hedging: ResolvedHedging | undefined;
+  readonly adaptiveThrottling: ResolvedAdaptiveThrottling | undefined;
+  readonly rateLimit: ResolvedRateLimit | undefined;
+  readonly fleet: ResolvedFleet | undefined;
   readonly fetch: typeof fetch | undefined;
   readonly dispatcher: DispatcherLike | undefined;
   /** Most decoded bytes of a body held in memory; `undefined` for no limit. */
@@ -47,7 +56,7 @@ export interface ResolvedClientOptions {
   readonly beforeAttempt: BeforeAttemptHook | undefined;
 }
 
-const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher', 'auth', 'beforeAttempt', 'maxResponseSize'] as const satisfies readonly (keyof ClientOptions)[];
+const KNOWN = ['name', 'logger', 'headers', 'requestIdHeader', 'timeoutHeader', 'timeout', 'retry', 'circuitBreaker', 'bulkhead', 'hedging', 'fetch', 'dispatcher', 'adaptiveThrottling', 'rateLimit', 'fleet', 'auth', 'beforeAttempt', 'maxResponseSize'] as const satisfies readonly (keyof ClientOptions)[];
 
 function normalizeHeaders(path: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
@@ -96,9 +105,10 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     retryOnStatus: new Set(DEFAULTS.retry.retryOnStatus),
     methods: new Set(DEFAULTS.retry.methods),
   };
+  const name = options.name ?? url.host;
   return {
     baseUrl: url,
-    name: options.name ?? url.host,
+    name,
     logger: options.logger === false ? undefined : (options.logger ?? getDefaultLogger()),
     headers: { ...credentials, ...normalizeHeaders('headers', options.headers) },
     requestIdHeader: requestIdHeader.toLowerCase(),
@@ -109,6 +119,9 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     circuitBreaker: normalizeBreaker(options.circuitBreaker),
     bulkhead: normalizeBulkhead(options.bulkhead),
     hedging: normalizeHedging(options.hedging),
+    adaptiveThrottling: normalizeAdaptiveThrottling(raw.adaptiveThrottling),
+    rateLimit: normalizeRateLimit(raw.rateLimit),
+    fleet: normalizeFleet(raw.fleet, name),
     fetch: options.fetch,
     dispatcher: options.dispatcher,
     maxResponseSize: normalizeMaxResponseSize('maxResponseSize', raw.maxResponseSize, DEFAULT_MAX_RESPONSE_SIZE),

@@ -9,6 +9,9 @@ import type { CircuitBreakerOptions, CircuitStateName } from '../policies/circui
 import type { TimeoutOptions } from '../policies/deadline.js';
 import type { DispatcherLike } from '../transport/dispatcher.js';
 import type { ResponseType } from '../transport/media-type.js';
+import type { ClientResponse, StreamResponse } from './response-types.js';
+
+export type { ClientResponse, StreamResponse } from './response-types.js';
 import type { HedgingOptions } from '../policies/hedging.js';
 import type { FleetOptions } from '../policies/fleet.js';
 import type { RateLimitOptions } from '../policies/rate-limit.js';
@@ -202,35 +205,12 @@ export interface TextRequestOptions extends RequestOptions {
   responseType: 'text';
 }
 
-/** A streamed answer: its status and headers once they arrive, and the body as the caller reads it. */
-export interface StreamResponse {
-  /** HTTP status (2xx: any other status rejects `stream()` with its typed error). */
-  status: number;
-  /** Response headers. */
-  headers: Headers;
-  /**
-   * The body, read as the caller reads it (backpressure). Every error it raises is an `UpstreamError`;
-   * `cancel()` closes the connection. A GET whose answer allows ranges is resumed after a network error
-   * or a stall, so the caller reads every byte once, in order.
-   */
-  body: ReadableStream<Uint8Array>;
-}
-
 /** {@link RequestOptions} with a `schema`: the call resolves to the schema's output. */
 export interface SchemaRequestOptions<S extends StandardSchemaV1> extends RequestOptions {
   /** The validator the body must pass; the call resolves to its output. */
   schema: S;
 }
 
-/** A full response, for when status or headers matter. */
-export interface ClientResponse<T> {
-  /** HTTP status. */
-  status: number;
-  /** Response headers. */
-  headers: Headers;
-  /** The body as `responseType` asks (by default JSON, text or bytes by its media type), `undefined` when empty. */
-  data: T;
-}
 
 /**
  * A resilient client for one upstream. Every method rejects only with an

@@ -1,8 +1,6 @@
 import { bulkhead } from 'cockatiel';
 import type { BulkheadPolicy } from 'cockatiel';
 
-import { toUpstreamError } from '../errors/translate.js';
-import type { UpstreamError } from '../errors/upstream-error.js';
 import type { EventSink } from '../events/events.js';
 import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
 import type { AttemptOverrides } from '../transport/attempt-overrides.js';
@@ -25,7 +23,8 @@ import { OverloadControl } from './overload.js';
 import type { OverloadConfig } from './overload.js';
 import { RetryBudget } from './retry-budget.js';
 import type { ResolvedBudget } from './retry-budget.js';
-import { decideRetry, isTransient } from './retry-decision.js';
+import { decideRetry } from './retry-decision.js';
+import { settleCall } from './settle.js';
 import { streamBody } from './download.js';
 import type { DownloadSteps } from './download.js';
 import { sleep } from './sleep.js';
@@ -85,7 +84,7 @@ export class Pipeline {
       },
       breakerOpen: () => this.#breaker?.isOpen === true,
       retryAllowed: (call, attempt, reason) => this.#retryAllowed(call, attempt, reason),
-      settle: (call, result, sent, budgetExhausted) => this.#settle(call, result, sent, budgetExhausted),
+      settle: (call, result, sent, budgetExhausted) => settleCall(call, result, sent, budgetExhausted, this.#sink),
     };
     this.#perAttempt = AttemptCredentials.for(config);
     this.#overload = new OverloadControl(config, sink);
@@ -126,42 +125,9 @@ export class Pipeline {
     call.dispose();
     // Bad input found only when sending (a dispatcher the running fetch refuses) rejects as the caller's TypeError.
     if (!result.ok && result.failure.kind === 'unexpected' && isCallerError(result.failure.cause)) throw result.failure.cause;
-    const error = this.#settle(call, result, outcome.sent, outcome.budgetExhausted);
+    const error = settleCall(call, result, outcome.sent, outcome.budgetExhausted, this.#sink);
     if (error !== undefined) throw error;
     return (result as Extract<AttemptResult, { ok: true }>).response;
-  }
-
-  /** Emits the call's end and, for a failure, builds its typed error. */
-  #settle(call: Call, result: AttemptResult, sent: number, budgetExhausted: boolean): UpstreamError | undefined {
-    const request = call.request;
-    const durationMs = performance.now() - request.startedAt;
-    if (result.ok) {
-      if (this.#sink.wants('request:end')) {
-        this.#sink.emit('request:end', { ...call.base(), status: result.response.status, attempts: sent, durationMs, error: undefined, expected: false });
-      }
-      return undefined;
-    }
-    const failure = result.failure;
-    const error = toUpstreamError(failure, {
-      service: this.#config.name,
-      method: request.method,
-      url: request.href,
-      requestId: request.requestId,
-      attempts: sent,
-      durationMs,
-      retryable: isTransient(failure, request.retry),
-      budgetExhausted,
-    });
-    const status = failure.kind === 'status' ? failure.status : undefined;
-    this.#sink.emit('request:end', {
-      ...call.base(),
-      status,
-      attempts: sent,
-      durationMs,
-      error,
-      expected: status !== undefined && request.expectedStatus?.has(status) === true,
-    });
-    return error;
   }
 
   #guarded(call: Call): Promise<CallOutcome> {

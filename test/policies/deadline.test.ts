@@ -40,10 +40,11 @@ async function everyRequestAborted(): Promise<boolean[]> {
 describe('timeouts', () => {
   it('aborts each attempt at timeout.attempt, closing its socket, and fails after maxAttempts', async () => {
     upstream.handle(slow);
-    const error = await upstreamFailure(client({ timeout: { attempt: 50 } }).get('report'));
+    // 150 ms leaves each request time to reach the server on a loaded machine: it must see all three.
+    const error = await upstreamFailure(client({ timeout: { attempt: 150 } }).get('report'));
     expect(error).toBeInstanceOf(UpstreamTimeoutError);
-    expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', statusCode: 504, timeoutKind: 'attempt', timeoutMs: 50, attempts: 3 });
-    expect(error.message).toContain('did not answer within 50 ms (attempt timeout)');
+    expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', statusCode: 504, timeoutKind: 'attempt', timeoutMs: 150, attempts: 3 });
+    expect(error.message).toContain('did not answer within 150 ms (attempt timeout)');
     expect(upstream.requests).toHaveLength(3);
     expect(await everyRequestAborted()).toEqual([true, true, true]);
   });
@@ -70,12 +71,13 @@ describe('timeouts', () => {
 
   it('stops retrying at the total deadline: two attempts time out, the third is cut by the deadline', async () => {
     upstream.handle(slow);
-    // Attempts end at ~200 ms and ~400 ms; the third starts with ~100 ms left, under the attempt timeout, so the
-    // deadline (not the attempt timer) ends it. No backoff (initialDelay 0) keeps that 100 ms of slack intact.
-    const call = client({ timeout: { attempt: 200, total: 500 }, retry: { initialDelay: 0, maxAttempts: 10 } }).get('report');
+    // Attempts end at ~400 ms and ~800 ms; the third starts with ~200 ms left, under the attempt timeout, so the
+    // deadline (not the attempt timer) ends it. No backoff (initialDelay 0) keeps that 200 ms of slack intact, time
+    // enough for the third request to reach the server on a loaded machine.
+    const call = client({ timeout: { attempt: 400, total: 1000 }, retry: { initialDelay: 0, maxAttempts: 10 } }).get('report');
     const error = await upstreamFailure(call);
     expect(error).toBeInstanceOf(UpstreamTimeoutError);
-    expect(error).toMatchObject({ timeoutKind: 'total', timeoutMs: 500, attempts: 3 });
+    expect(error).toMatchObject({ timeoutKind: 'total', timeoutMs: 1000, attempts: 3 });
     expect(upstream.requests).toHaveLength(3);
     expect(error.durationMs).toBeLessThan(2_000);
     expect(await everyRequestAborted()).toEqual([true, true, true]);

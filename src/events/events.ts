@@ -41,7 +41,12 @@ export interface CallEventBase {
   requestId: string;
 }
 
-/** A call started (before the first attempt). Channel `resilient-http:request:start`. */
+/**
+ * A call's first request is about to be sent (after the bulkhead admitted it and the breaker let it
+ * through). A call rejected with nothing sent — open circuit, full bulkhead, cancelled or past its
+ * deadline first — has no `request:start`, only a `request:end` with `attempts: 0`.
+ * Channel `resilient-http:request:start`.
+ */
 export type RequestStartEvent = CallEventBase;
 
 /** A call ended, answered or failed. Channel `resilient-http:request:end`. */
@@ -96,7 +101,7 @@ export interface CircuitEvent extends CallEventBase {
 
 /** Every event by name. */
 export interface ClientEventMap {
-  /** A call started. */
+  /** A call's first request is about to be sent. */
   'request:start': RequestStartEvent;
   /** A call ended. */
   'request:end': RequestEndEvent;

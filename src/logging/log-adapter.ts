@@ -3,7 +3,7 @@ import type { Level, Logger } from 'pino';
 import { getRequestContext } from '../context/request-context.js';
 import type { CallError, ClientEventMap, ClientEventName, EventSubscriber, RequestEndEvent } from '../events/events.js';
 import { chooseLogger } from './default-logger.js';
-import { RejectionSummary } from './rejection-summary.js';
+import { RejectionSummary, isInstantRejection } from './rejection-summary.js';
 
 /** How one event becomes a line: the lowest level it can log at (what `wants()` asks), and its level and `msg`. */
 interface LineRule<E> {
@@ -66,8 +66,11 @@ export function createLogSubscriber(clientLogger: Logger, now: () => number = ()
         delete fields.expected;
         if ((event as RequestEndEvent).expected) fields.expected = true;
       }
-      const suppressed = rejections.takeSuppressed();
-      if (suppressed > 0) fields.suppressed = suppressed;
+      // The count goes on summary and transition lines only: never on a debug line, nor on another call's failure.
+      if (name === 'circuit' || (name === 'request:end' && isInstantRejection(event as RequestEndEvent))) {
+        const suppressed = rejections.takeSuppressed();
+        if (suppressed > 0) fields.suppressed = suppressed;
+      }
       // pino writes a key twice when a bound key is logged again: ask the logger what it binds.
       const bound = boundRequestId(logger);
       if (bound !== undefined) {

@@ -10,7 +10,8 @@ export const SUMMARY_WINDOW_MS = 1000;
  * instant rejection in each one-second window is written; the others are
  * only counted, and the count goes on the next line written for the client
  * (the next window's first rejection, or the circuit's next transition) as
- * `suppressed`. Windows are measured from event to event: no timer.
+ * `suppressed` — only on those lines, whatever the level. Windows are
+ * measured from event to event: no timer.
  */
 export class RejectionSummary {
   readonly #now: () => number;
@@ -24,7 +25,7 @@ export class RejectionSummary {
 
   /** True when `event` is an instant rejection inside the current window: counted, not written. */
   absorbs(event: RequestEndEvent): boolean {
-    if (event.error?.code !== 'UPSTREAM_CIRCUIT_OPEN' || event.attempts !== 0) return false;
+    if (!isInstantRejection(event)) return false;
     const now = this.#now();
     if (now - this.#windowStart < SUMMARY_WINDOW_MS) {
       this.#suppressed++;
@@ -34,10 +35,18 @@ export class RejectionSummary {
     return false;
   }
 
-  /** The rejections counted since the last line, and starts counting again. */
+  /**
+   * The rejections counted since the last summary or transition line, and starts counting again.
+   * Only those lines carry the count (never a debug line, nor another call's failure).
+   */
   takeSuppressed(): number {
     const count = this.#suppressed;
     this.#suppressed = 0;
     return count;
   }
+}
+
+/** An open circuit's rejection of a call that sent nothing: what the summary counts. */
+export function isInstantRejection(event: RequestEndEvent): boolean {
+  return event.error?.code === 'UPSTREAM_CIRCUIT_OPEN' && event.attempts === 0;
 }

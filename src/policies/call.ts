@@ -37,6 +37,8 @@ export class Call {
   deadline = Number.POSITIVE_INFINITY;
   /** Why an attempt that runs into {@link Call.deadline} is aborted: the total timeout, or the context's deadline. */
   deadlineReason: AbortReason = TOTAL_TIMEOUT;
+  /** True once the call's first request was handed to the transport (its `request:start` was emitted). */
+  started = false;
   /**
    * The call's own cancellation signal, or `undefined` when nothing can cancel
    * it. Every wait and attempt of the call listens here, so the caller's

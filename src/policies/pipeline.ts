@@ -94,7 +94,6 @@ export class Pipeline {
   }
 
   async #run(call: Call): Promise<AttemptResponse> {
-    if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
     this.#budget?.recordRequest();
 
     let outcome: CallOutcome;
@@ -266,6 +265,11 @@ export class Pipeline {
 
   /** Sends one attempt, through the instrumentation when one is installed. */
   #send(call: Call, signal: AbortSignal, timeLeftMs: number): Promise<AttemptResult> {
+    // request:start marks the call's first request, so a call rejected with nothing sent has no start (nor its log line).
+    if (!call.started) {
+      call.started = true;
+      if (this.#sink.wants('request:start')) this.#sink.emit('request:start', call.base());
+    }
     const hooks = instrumentation.current;
     if (hooks === undefined) return this.#transport.send(call.attemptRequest, signal, timeLeftMs);
     return hooks.runAttempt(call, () => this.#transport.send(call.attemptRequest, signal, timeLeftMs));

@@ -33,7 +33,7 @@ export { AppError, isAppError } from './errors/app-error.js';
 export type { AppErrorOptions } from './errors/app-error.js';
 export { ConflictError, NotFoundError, ValidationError } from './errors/domain-errors.js';
 export { MAX_RETRY_AFTER_MS, UpstreamError, isUpstreamError } from './errors/upstream-error.js';
-export type { UpstreamErrorCode, UpstreamErrorDefaults, UpstreamErrorInit, UpstreamHttpErrorCode } from './errors/upstream-error.js';
+export type { TimeoutKind, UpstreamErrorCode, UpstreamErrorDefaults, UpstreamErrorInit, UpstreamHttpErrorCode } from './errors/upstream-error.js';
 export {
   UpstreamBadRequestError,
   UpstreamConflictError,

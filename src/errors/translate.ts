@@ -43,13 +43,15 @@ const CLASS_OF: { readonly [K in Exclude<AttemptFailure['kind'], 'status'>]: Ups
  * without building the error: what metrics and spans label a failed attempt with.
  */
 export function errorCodeOf(failure: AttemptFailure): string {
+  if (isSignalTimeout(failure)) return UpstreamTimeoutError.defaults.code;
   const ErrorClass = failure.kind === 'status' ? upstreamErrorClassForStatus(failure.status) : CLASS_OF[failure.kind];
   return ErrorClass.defaults.code;
 }
 
 /**
  * The one place where a failure becomes a typed error: statuses by their
- * table, every other kind by {@link CLASS_OF}, each with the fields of its kind.
+ * table, a signal's timeout as a timeout, every other kind by
+ * {@link CLASS_OF}, each with the fields of its kind.
  */
 export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): UpstreamError {
   if (failure.kind === 'status') {
@@ -62,7 +64,22 @@ export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): Upst
       retryAfterMs: failure.retryAfterMs,
     });
   }
+  if (isSignalTimeout(failure)) {
+    // A caller's limit, not a cancellation: a 504 for this service's caller, still never retried.
+    return new UpstreamTimeoutError({ ...facts, retryable: false, timeoutKind: 'signal', timeoutMs: Math.floor(facts.durationMs), cause: failure.cause });
+  }
   return new CLASS_OF[failure.kind]({ ...facts, ...fieldsOf(failure) });
+}
+
+/**
+ * A call cancelled by a signal whose reason is a `TimeoutError` (what
+ * `AbortSignal.timeout(ms)` aborts with, alone or through `AbortSignal.any`):
+ * the caller's or the request context's timeout.
+ */
+function isSignalTimeout(failure: AttemptFailure): failure is { kind: 'aborted'; cause: unknown } {
+  if (failure.kind !== 'aborted') return false;
+  const reason = failure.cause;
+  return typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
 }
 
 /** What a failure of each kind adds to the call's facts. */

@@ -2,8 +2,10 @@ import type { UpstreamErrorDefaults } from './upstream-error.js';
 import { UpstreamError } from './upstream-error.js';
 
 /**
- * The caller cancelled the call (its `signal` aborted). Never retried.
- * Code `UPSTREAM_ABORTED`, 499.
+ * The caller cancelled the call (its `signal`, or the request context's,
+ * aborted). Never retried. Code `UPSTREAM_ABORTED`, 499. A signal that
+ * aborts with a `TimeoutError` reason (`AbortSignal.timeout(ms)`) gives an
+ * `UpstreamTimeoutError` (`timeoutKind: 'signal'`) instead.
  */
 export class UpstreamAbortedError extends UpstreamError {
   /** @inheritDoc */

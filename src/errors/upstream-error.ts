@@ -51,8 +51,8 @@ export interface UpstreamErrorInit {
   budgetExhausted?: boolean | undefined;
   /** The timeout that fired, in milliseconds (timeouts only). */
   timeoutMs?: number | undefined;
-  /** Which timeout fired: one attempt's, the whole call's, or the request context's deadline (timeouts only). */
-  timeoutKind?: 'attempt' | 'total' | 'deadline' | 'idle' | undefined;
+  /** Which timeout fired (timeouts only): see {@link TimeoutKind}. */
+  timeoutKind?: TimeoutKind | undefined;
   /** The call's `maxResponseSize` in bytes (a too-large response only). */
   limit?: number | undefined;
   /** Decoded bytes read before the client stopped (a too-large response only). */
@@ -66,6 +66,16 @@ export interface UpstreamErrorInit {
   /** The underlying error. */
   cause?: unknown;
 }
+
+/**
+ * Which timeout ended a call, as `UpstreamTimeoutError.timeoutKind` says:
+ * `attempt` (one attempt's `timeout.attempt`), `total` (the call's
+ * `timeout.total`), `deadline` (the request context's deadline), `idle` (a
+ * streamed body's wait for its next chunk, `timeout.idle`), or `signal` (the
+ * caller's `signal` or the context's aborted with a `TimeoutError` reason, as
+ * `AbortSignal.timeout(ms)` does).
+ */
+export type TimeoutKind = 'attempt' | 'total' | 'deadline' | 'idle' | 'signal';
 
 /** The stable code of every upstream error class. */
 export type UpstreamErrorCode =

@@ -1,19 +1,36 @@
-import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
+import type { TimeoutKind, UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
 import { UpstreamError } from './upstream-error.js';
 
 /**
- * An attempt, the whole call, or the request context's deadline ran out of
- * time. Code `UPSTREAM_TIMEOUT`, 504. `timeoutKind` says which timeout fired
- * and `timeoutMs` its length.
+ * An attempt, the whole call, the request context's deadline, or a streamed
+ * body's wait for its next chunk ran out of time, or the caller's signal
+ * timed out. Code `UPSTREAM_TIMEOUT`, 504.
+ * `timeoutKind` says which timeout fired and `timeoutMs` its length.
+ *
+ * A caller's `signal` (or the request context's) that aborts with a
+ * `TimeoutError` reason, as `AbortSignal.timeout(ms)` does, is a timeout, not
+ * a cancellation: `timeoutKind: 'signal'`, never retried, and `timeoutMs` the
+ * time the call had run when it fired (the signal's own length is not
+ * visible). Any other abort reason is an `UpstreamAbortedError` (499).
+ *
+ * @example
+ * ```ts
+ * await billing.get('invoices/7', { signal: AbortSignal.timeout(100) });
+ * // rejects: UpstreamTimeoutError { timeoutKind: 'signal', statusCode: 504 }
+ * ```
  */
 export class UpstreamTimeoutError extends UpstreamError {
   /** @inheritDoc */
   declare readonly code: 'UPSTREAM_TIMEOUT';
   /** @inheritDoc */
   static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_TIMEOUT', statusCode: 504, retryable: true };
-  /** Which timeout fired: one attempt's, the whole call's, the request context's deadline, or the wait for a streamed body's next chunk (`idle`). `total` when built without one. */
-  readonly timeoutKind: 'attempt' | 'total' | 'deadline' | 'idle';
-  /** The timeout that fired, in milliseconds; 0 when built without one. */
+  /**
+   * Which timeout fired: one attempt's, the whole call's, the request context's deadline, the wait for a
+   * streamed body's next chunk (`idle`), or the caller's signal (see {@link TimeoutKind}). `total` when
+   * built without one.
+   */
+  readonly timeoutKind: TimeoutKind;
+  /** The timeout that fired, in milliseconds (for `signal`, how long the call had run); 0 when built without one. */
   readonly timeoutMs: number;
 
   /** @param init - What is known about the failure. */
@@ -23,8 +40,9 @@ export class UpstreamTimeoutError extends UpstreamError {
     this.timeoutMs = init.timeoutMs ?? 0;
   }
 
-  /** "did not answer within 100 ms (attempt timeout)". */
+  /** "did not answer within 100 ms (attempt timeout)"; "did not answer before the caller's signal timed out, after 100 ms". */
   static override describe(init: UpstreamErrorInit): string {
+    if (init.timeoutKind === 'signal') return `did not answer before the caller's signal timed out, after ${String(init.timeoutMs ?? 0)} ms`;
     const within = init.timeoutMs === undefined ? 'in time' : `within ${init.timeoutMs} ms`;
     return `did not answer ${within}${init.timeoutKind ? ` (${init.timeoutKind} timeout)` : ''}`;
   }

@@ -10,7 +10,7 @@ import {
   UpstreamTimeoutError,
   createClient,
 } from 'resilient-http';
-import type { ClientResponse, SchemaIssue } from 'resilient-http';
+import type { ClientResponse, SchemaIssue, TimeoutKind } from 'resilient-http';
 import * as v from 'valibot';
 import { describe, expectTypeOf, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -21,7 +21,8 @@ describe('types that narrow after instanceof', () => {
   it('gives UpstreamTimeoutError a defined timeoutKind and timeoutMs', () => {
     const error: unknown = new UpstreamTimeoutError({ ...CALL, timeoutKind: 'attempt', timeoutMs: 50 });
     if (!(error instanceof UpstreamTimeoutError)) throw new Error('not a timeout');
-    expectTypeOf(error.timeoutKind).toEqualTypeOf<'attempt' | 'total' | 'deadline' | 'idle'>();
+    expectTypeOf(error.timeoutKind).toEqualTypeOf<'attempt' | 'total' | 'deadline' | 'idle' | 'signal'>();
+    expectTypeOf(error.timeoutKind).toEqualTypeOf<TimeoutKind>();
     expectTypeOf(error.timeoutMs).toEqualTypeOf<number>();
     expectTypeOf(error.code).toEqualTypeOf<'UPSTREAM_TIMEOUT'>();
     expect([error.timeoutKind, error.timeoutMs, error.code]).toEqual(['attempt', 50, 'UPSTREAM_TIMEOUT']);

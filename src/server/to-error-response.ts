@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { getRequestId } from '../context/request-context.js';
 import { isAppError } from '../errors/app-error.js';
 import { MAX_RETRY_AFTER_MS, isUpstreamError } from '../errors/upstream-error.js';
+import { GENERIC_MESSAGE, readHttpError } from './http-errors.js';
 
 /** Body shape of an error response in the default (`json`) format. */
 export interface ErrorResponseBody {
@@ -73,22 +74,38 @@ function retryAfterSeconds(ms: unknown): string | undefined {
  * The global handler's core: turns any thrown value into a safe HTTP error
  * response. An {@link AppError} maps to its own status, code and message
  * (upstream errors to their `publicMessage`, which hides internal URLs and
- * bodies); anything else to 500 `INTERNAL_ERROR`, "An unexpected error
- * occurred" — its message, stack and fields never reach the body.
+ * bodies).
+ *
+ * An error of the framework's own `http-errors` convention (Express,
+ * body-parser, Koa) — an integer `status` or `statusCode` from 400 to 599 —
+ * answers that status: a 4xx whose `expose` is not `false` keeps its message
+ * (redacted, at most 500 characters, without the request body a JSON parser
+ * quotes) with a code derived from the status (`BAD_REQUEST`,
+ * `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `PAYLOAD_TOO_LARGE`,
+ * `UNSUPPORTED_MEDIA_TYPE`, … `CLIENT_ERROR` for the others); a 5xx, or
+ * `expose: false`, a generic message and code (`INTERNAL_ERROR` for 500,
+ * `SERVICE_UNAVAILABLE` for 503, `BAD_GATEWAY`, `GATEWAY_TIMEOUT`, …
+ * `SERVER_ERROR`).
+ *
+ * Anything else is 500 `INTERNAL_ERROR`, "An unexpected error occurred" —
+ * its message, stack and fields never reach the body.
  *
  * @example
  * ```ts
  * const { status, headers, body } = toErrorResponse(new NotFoundError('User', '42'));
  * // 404, { error: { code: 'NOT_FOUND', message: "User with id '42' not found", requestId } }
+ * toErrorResponse(Object.assign(new Error('request entity too large'), { status: 413 }));
+ * // 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: 'request entity too large' } }
  * ```
  */
 export function toErrorResponse(error: unknown, options: ErrorResponseOptions = {}): ErrorResponse {
   const known = isAppError(error);
-  const status = known && Number.isInteger(error.statusCode) && error.statusCode >= 400 && error.statusCode <= 599
-    ? error.statusCode
-    : 500;
-  const code = known ? error.code : 'INTERNAL_ERROR';
-  const message = known ? error.publicMessage : 'An unexpected error occurred';
+  const conventional = known ? undefined : readHttpError(error);
+  const status = known
+    ? (Number.isInteger(error.statusCode) && error.statusCode >= 400 && error.statusCode <= 599 ? error.statusCode : 500)
+    : (conventional?.status ?? 500);
+  const code = known ? error.code : (conventional?.code ?? 'INTERNAL_ERROR');
+  const message = known ? error.publicMessage : (conventional?.message ?? GENERIC_MESSAGE);
   const requestId = options.requestId ?? (isUpstreamError(error) ? error.requestId : undefined) ?? getRequestId();
   const headers: Record<string, string> = {};
   const retryAfter = isUpstreamError(error) && (status === 503 || status === 429) ? retryAfterSeconds(error.retryAfterMs) : undefined;

@@ -107,7 +107,9 @@ describe('toErrorResponse with unknown errors', () => {
     ['null', null],
     ['undefined', undefined],
     ['a number', 42],
-    ['a plain object that looks like an AppError', { code: 'hunter2', statusCode: 404, message: 'hunter2', publicMessage: 'hunter2' }],
+    ['a plain object that looks like an AppError, with no integer 4xx/5xx status', { code: 'hunter2', statusCode: '404', status: 200, message: 'hunter2', publicMessage: 'hunter2' }],
+    ['an error with a status of 404.5', Object.assign(new Error('hunter2'), { status: 404.5 })],
+    ['an error with a status of 302', Object.assign(new Error('hunter2'), { statusCode: 302 })],
   ])('answers %s with the generic 500 and none of its text', (_label, thrown) => {
     const response = toErrorResponse(thrown, { requestId: 'req-2' });
     expect(response.status).toBe(500);

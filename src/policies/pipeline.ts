@@ -6,6 +6,7 @@ import type { UpstreamError } from '../errors/upstream-error.js';
 import type { EventSink } from '../events/events.js';
 import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
 import type { Transport } from '../transport/attempt.js';
+import { isCallerError } from '../transport/dispatcher.js';
 import { throughBulkhead } from './bulkhead.js';
 import type { ResolvedBulkhead } from './bulkhead.js';
 import { Call, failed } from './call.js';
@@ -109,6 +110,8 @@ export class Pipeline {
     attempt?.dispose();
     call.endBody();
     call.dispose();
+    // Bad input found only when sending (a dispatcher the running fetch refuses) rejects as the caller's TypeError.
+    if (!result.ok && result.failure.kind === 'unexpected' && isCallerError(result.failure.cause)) throw result.failure.cause;
     const error = this.#settle(call, result, outcome.sent, outcome.budgetExhausted);
     if (error !== undefined) throw error;
     return (result as Extract<AttemptResult, { ok: true }>).response;

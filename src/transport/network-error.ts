@@ -2,6 +2,7 @@ import { isNetworkError } from 'ky';
 
 import type { AttemptFailure } from '../errors/attempt-failure.js';
 import { AbortReason } from './attempt-signal.js';
+import { asCallerError, dispatcherRefusal, handlerRefusalIn } from './dispatcher.js';
 
 const ARGUMENT_CODES = /^(?:UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED|ERR_INVALID_|ERR_HTTP_INVALID_)/;
 
@@ -33,6 +34,11 @@ export function classifyThrown(error: unknown, signal: AbortSignal, timeout: Att
       default:
         return { kind: 'aborted', cause: reason.cause };
     }
+  }
+  const refusal = handlerRefusalIn(error);
+  if (refusal !== undefined) {
+    // A dispatcher of the wrong undici major: the caller's input, nothing sent — never a network error.
+    return { kind: 'unexpected', cause: asCallerError(dispatcherRefusal(`it refused the handler fetch gave it (${refusal})`)) };
   }
   const systemCode = systemCodeOf(error);
   if (isNetworkFailure(error, systemCode)) {

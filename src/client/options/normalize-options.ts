@@ -8,7 +8,7 @@ import type { ResolvedHedging } from '../../policies/hedging.js';
 import type { ResolvedBudget } from '../../policies/retry-budget.js';
 import type { ResolvedRetry } from '../../policies/retry-decision.js';
 import { HTTP_TOKEN, copyHeaders } from '../headers.js';
-import { isDispatcherLike } from '../../transport/dispatcher.js';
+import { checkDispatcherForGlobalFetch, isDispatcherLike } from '../../transport/dispatcher.js';
 import type { DispatcherLike } from '../../transport/dispatcher.js';
 import type { ClientOptions } from '../types.js';
 import { normalizeBaseUrl, takeCredentials } from './base-url.js';
@@ -78,6 +78,9 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
   if (raw.dispatcher !== undefined && !isDispatcherLike(raw.dispatcher)) {
     fail('dispatcher', 'an undici Dispatcher (Agent, Pool, ProxyAgent…: an object with dispatch())', raw.dispatcher);
   }
+  // The global fetch takes the dispatchers of its own undici major (and its neighbour): say so now, not at the first call.
+  const refusal = raw.dispatcher !== undefined && raw.fetch === undefined ? checkDispatcherForGlobalFetch(raw.dispatcher) : undefined;
+  if (refusal !== undefined) throw refusal;
   const requestIdHeader = options.requestIdHeader ?? DEFAULTS.requestIdHeader;
   if (typeof requestIdHeader !== 'string' || !HTTP_TOKEN.test(requestIdHeader)) fail('requestIdHeader', 'a header name', requestIdHeader);
   const timeoutHeader = normalizeTimeoutHeader(raw.timeoutHeader, requestIdHeader);

@@ -83,6 +83,7 @@ export type {
   RetryEvent,
 } from './events/events.js';
 
+export { getLogger } from './logging/get-logger.js';
 export { REDACTED, redactHeaders, redactText, redactUrl } from './logging/redact.js';
 export { computeBackoffDelay } from './policies/backoff.js';
 export { parseRetryAfter } from './transport/retry-after.js';

@@ -72,6 +72,9 @@ export interface ClientOptions {
    * An undici dispatcher handed to `fetch` on every attempt (`init.dispatcher`): an `Agent` or
    * `Pool` for connection limits and keep-alive, `connect` TLS options for mTLS, a `ProxyAgent` or
    * `EnvHttpProxyAgent`, `allowH2`. The global fetch and `createUndiciFetch` both honour it.
+   * Node's global fetch takes dispatchers of undici 6 or 7 on Node 22 and 24, 7 or 8 on Node 26
+   * (`createUndiciFetch`: 7 or 8); one it refuses is a `TypeError` naming `dispatcher`, thrown by
+   * `createClient` when the dispatcher tells which handlers it takes, else by the first call.
    * @default fetch's own (undici's global dispatcher)
    */
   dispatcher?: DispatcherLike;

@@ -108,6 +108,14 @@ describe('every failure is an UpstreamError', () => {
     }],
     ['a caller abort with a DOMException reason', UpstreamAbortedError, () => {
       upstream.handle(never);
+      const controller = new AbortController();
+      setTimeout(() => {
+        controller.abort(new DOMException('stop', 'AbortError'));
+      }, 30);
+      return client().get('x', { signal: controller.signal });
+    }],
+    ['a caller signal that times out (AbortSignal.timeout)', UpstreamTimeoutError, () => {
+      upstream.handle(never);
       return client().get('x', { signal: AbortSignal.timeout(30) });
     }],
     ['a caller abort with a string reason', UpstreamAbortedError, () => {

@@ -77,7 +77,11 @@ describe('createUndiciFetch: abort closes the socket', () => {
 
   it('answers a caller’s abort through createClient with UpstreamAbortedError', async () => {
     upstream.handle(never);
-    const error = await upstreamFailure(client().get('slow', { signal: AbortSignal.timeout(50) }));
+    const controller = new AbortController();
+    const call = upstreamFailure(client().get('slow', { signal: controller.signal }));
+    await expect.poll(() => upstream.requests.length).toBe(1);
+    controller.abort();
+    const error = await call;
     expect(error).toBeInstanceOf(UpstreamAbortedError);
     expect(await upstream.requests[0]?.closedEarly).toBe(true);
   });

@@ -1,3 +1,7 @@
+// node:util's TextDecoder (the same class as the global one): the declarations then compile for Node-only
+// consumers, whose lib has no DOM TextDecoder type.
+import { TextDecoder } from 'node:util';
+
 /** How a body is handed to the caller; see `RequestOptions.responseType`. */
 export type ResponseType = 'auto' | 'json' | 'text' | 'bytes';
 

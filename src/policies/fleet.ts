@@ -132,7 +132,12 @@ export class FleetGuard {
 
   /** Runs `operation` on the store, or `local()` when the store is given up, fails or stalls. */
   async run<T>(operation: (store: FleetStore) => Promise<T>, local: () => T, report: StoreReport): Promise<T> {
-    if (this.#down && this.#now() < this.#retryAt) return local();
+    if (this.#down) {
+      const now = this.#now();
+      if (now < this.#retryAt) return local();
+      // One probe at a time: the calls that come while it is pending stay in process.
+      this.#retryAt = now + STORE_RETRY_MS;
+    }
     let pending: Promise<T>;
     try {
       pending = operation(this.#store);

@@ -124,7 +124,9 @@ export class OverloadControl {
     let until = this.#local.pausedUntil;
     const fleet = this.#fleet;
     if (fleet !== undefined && this.#guard !== undefined) {
-      until = Math.max(until, await this.#guard.run((store) => store.pausedUntil(fleet.key), () => 0, this.#reporter(call)));
+      const shared = await this.#guard.run((store) => store.pausedUntil(fleet.key), () => 0, this.#reporter(call));
+      // A value no Retry-After this client honours could have set (a stray key) pauses no longer than one that could.
+      if (Number.isFinite(shared)) until = Math.max(until, Math.min(shared, this.#clock.now() + call.request.retry.maxRetryAfter));
     }
     const waitMs = Math.ceil(until - this.#clock.now());
     if (waitMs <= 0 || until <= (this.#ownPauses.get(call) ?? 0)) return undefined;

@@ -69,6 +69,19 @@ describe('FleetGuard: the fleet store behind a 100 ms fuse', () => {
     expect(reports.map(([decision]) => decision)).toEqual(['fallback', 'fallback', 'fallback']);
   });
 
+  it('probes a store that went away with one call at a time: the others stay in process meanwhile', async () => {
+    const { take, calls, mode, advance } = setup();
+    mode('fail');
+    await take();
+    mode('stall');
+    advance(1000);
+    const probe = take();
+    const others = await Promise.all([take(), take(), take()]);
+    expect(others).toEqual([false, false, false]);
+    expect(calls()).toBe(2);
+    expect(await probe).toBe(false);
+  });
+
   it('gives a stalled store 100 ms, then answers in process', async () => {
     const { take, reports, mode } = setup();
     mode('stall');

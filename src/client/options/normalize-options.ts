@@ -105,10 +105,9 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     retryOnStatus: new Set(DEFAULTS.retry.retryOnStatus),
     methods: new Set(DEFAULTS.retry.methods),
   };
-  const name = options.name ?? url.host;
   return {
     baseUrl: url,
-    name,
+    name: options.name ?? url.host,
     logger: options.logger === false ? undefined : (options.logger ?? getDefaultLogger()),
     headers: { ...credentials, ...normalizeHeaders('headers', options.headers) },
     requestIdHeader: requestIdHeader.toLowerCase(),
@@ -121,7 +120,7 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     hedging: normalizeHedging(options.hedging),
     adaptiveThrottling: normalizeAdaptiveThrottling(raw.adaptiveThrottling),
     rateLimit: normalizeRateLimit(raw.rateLimit),
-    fleet: normalizeFleet(raw.fleet, name),
+    fleet: normalizeFleet(raw.fleet, options.name ?? url.host),
     fetch: options.fetch,
     dispatcher: options.dispatcher,
     maxResponseSize: normalizeMaxResponseSize('maxResponseSize', raw.maxResponseSize, DEFAULT_MAX_RESPONSE_SIZE),

@@ -92,10 +92,17 @@ function span(values: readonly number[], digits = 0): string {
   return `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 }
 
+const READER_NAMES: Record<string, string> = {
+  fetch: 'createClient, global fetch',
+  undici: 'createClient, createUndiciFetch',
+  'undici.request': '`undici.request` (the limit)',
+  'fetch.raw': 'the global `fetch` alone (no client)',
+};
+
 const PLAN = [
   { scenario: 'bounded read, 200 MB body (no Content-Length)', path: 'chunked?size=' + String(200 * MB), readers: ['fetch', 'undici'] },
   { scenario: 'bounded read, 1 GiB gzip bomb (1 MB on the wire)', path: 'bomb', readers: ['fetch', 'undici'] },
-  { scenario: 'stream(), 500 MB at the consumer\'s pace', path: 'bytes?size=' + String(500 * MB), readers: ['fetch', 'undici', 'undici.request'] },
+  { scenario: 'stream(), 500 MB at the consumer\'s pace', path: 'bytes?size=' + String(500 * MB), readers: ['fetch', 'undici', 'undici.request', 'fetch.raw'] },
 ] as const;
 
 const server = await startServer();
@@ -117,11 +124,11 @@ console.log('| answer | reader | outcome | RSS growth, MB: median (range) | MB/s
 console.log('|---|---|---|---|---|');
 for (const [key, runs] of results) {
   const [scenario, reader] = key.split('|');
-  console.log(`| ${scenario} | ${reader === 'undici.request' ? '`undici.request` (the limit)' : reader === 'fetch' ? 'createClient, global fetch' : 'createClient, createUndiciFetch'} | ${runs[0]?.outcome ?? ''} | ${span(runs.map((r) => r.growthMb))} | ${span(runs.map((r) => r.mbPerSecond))} |`);
+  console.log(`| ${scenario} | ${READER_NAMES[reader ?? ''] ?? reader} | ${runs[0]?.outcome ?? ''} | ${span(runs.map((r) => r.growthMb))} | ${span(runs.map((r) => r.mbPerSecond))} |`);
 }
 const limit = results.get(`${PLAN[2].scenario}|undici.request`)?.map((r) => r.mbPerSecond) ?? [];
-for (const reader of ['fetch', 'undici'] as const) {
+for (const reader of ['fetch', 'undici', 'fetch.raw'] as const) {
   const ours = results.get(`${PLAN[2].scenario}|${reader}`)?.map((r) => r.mbPerSecond) ?? [];
   const ratios = ours.map((value, i) => value / (limit[i] ?? Number.NaN));
-  console.log(`\nstream() over ${reader === 'fetch' ? 'the global fetch' : 'createUndiciFetch'} ÷ undici.request, same run: ${span(ratios, 2)}×`);
+  console.log(`\n${READER_NAMES[reader] ?? reader} ÷ undici.request, 500 MB stream, same run: ${span(ratios, 2)}×`);
 }

@@ -3,7 +3,7 @@
  * reader's alone: the peak RSS (`maxRSS`) while reading one large answer,
  * over the RSS before the call. Prints one JSON line.
  *
- * Usage: node --import tsx bench/body-child.ts <scenario> <fetch|undici|undici.request> <url>
+ * Usage: node --import tsx bench/body-child.ts <scenario> <fetch|undici|undici.request|fetch.raw> <url>
  */
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -46,6 +46,10 @@ async function warmUp(reader: string, url: string): Promise<void> {
     await (await request(small)).body.dump();
     return;
   }
+  if (reader === 'fetch.raw') {
+    await (await fetch(small)).arrayBuffer();
+    return;
+  }
   const client = createClient(new URL('/', url).href, { logger: false, ...(reader === 'undici' ? { fetch: createUndiciFetch() } : {}) });
   const { body } = await client.stream('GET', 'bytes?size=65536');
   await new Response(body).arrayBuffer();
@@ -60,6 +64,14 @@ async function run(scenario: string, reader: string, url: string): Promise<Omit<
   if (reader === 'undici.request') {
     const { body } = await request(url);
     await pipeline(body, pacedSink(counted));
+    return { scenario, reader, outcome: 'read', bytes };
+  }
+  if (reader === 'fetch.raw') {
+    const response = await fetch(url);
+    for await (const chunk of response.body ?? []) {
+      counted(chunk.byteLength);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return { scenario, reader, outcome: 'read', bytes };
   }
   const client = createClient(new URL('/', url).href, { logger: false, ...(reader === 'undici' ? { fetch: createUndiciFetch() } : {}) });

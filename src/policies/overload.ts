@@ -105,6 +105,28 @@ export class OverloadControl {
     }
   }
 
+  /**
+   * Whether a hedge may be sent now: a hedge is an attempt, but it cannot wait. Never while a pause
+   * runs; not when adaptive throttling refuses it (counted as a request); with a rate limit, only when
+   * the current window has a slot free at once — in process; with a fleet store, no hedge is sent,
+   * since a slot of the shared quota cannot be had without waiting for the store.
+   */
+  admitsHedge(call: Call): boolean {
+    if (this.passive) return true;
+    if (this.#adaptive?.refuses() === true) {
+      this.#emit(call, 'throttled', 'adaptive', undefined);
+      return false;
+    }
+    const now = this.#clock.now();
+    if (this.#local.pausedUntil > now) return false;
+    const rateLimit = this.#rateLimit;
+    if (rateLimit === undefined) return true;
+    const current = windowOf(now, rateLimit.intervalMs);
+    if (this.#fleet === undefined && this.#local.take(current, rateLimit.limit, current)) return true;
+    this.#emit(call, 'throttled', 'rate-limit', Math.ceil((current + 1) * rateLimit.intervalMs - now));
+    return false;
+  }
+
   /** Runs one attempt (or hedged group) through the overload layers; a refusal comes back with nothing sent. */
   async run(call: Call, attempts: () => Promise<GuardedOutcome>): Promise<GuardedOutcome> {
     const adaptive = this.#adaptive;

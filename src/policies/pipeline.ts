@@ -42,12 +42,12 @@ export interface PipelineConfig extends AttemptCredentialsConfig, OverloadConfig
 /**
  * The policies of one client, built once, applied to every call, outside in:
  * bulkhead → total timeout → retry (with budget) → circuit breaker → overload
- * (adaptive throttling, rate limit and pauses, once per attempt or hedged
- * group) → hedging → credentials → attempt timeout → `beforeAttempt` hook →
- * transport (the credentials, timeout and hook in {@link AttemptCredentials},
- * when `auth` or `beforeAttempt` is set). The total timeout is not a layer of
- * its own (see {@link attemptSignalFor}); the request context's deadline
- * bounds it, and the context's signal cancels the call like its own `signal`.
+ * (adaptive throttling, rate limit and pauses; a hedge asks it too) → hedging
+ * → credentials → attempt timeout → `beforeAttempt` hook → transport (the
+ * credentials, timeout and hook in {@link AttemptCredentials}, when `auth` or
+ * `beforeAttempt` is set). The total timeout is not a layer of its own (see
+ * {@link attemptSignalFor}); the request context's deadline bounds it, and
+ * the context's signal cancels the call like its own `signal`.
  */
 export class Pipeline {
   readonly #transport: Transport;
@@ -231,7 +231,7 @@ export class Pipeline {
       start: () => this.#start(call),
       expired: () => call.expired(),
       mayHedge: (hedge) => {
-        if (call.remaining() <= 0) return false;
+        if (call.remaining() <= 0 || !this.#overload.admitsHedge(call)) return false;
         if (this.#budget !== undefined && !this.#budget.tryAcquireRetry()) {
           if (this.#sink.wants('budget-exhausted')) {
             this.#sink.emit('budget-exhausted', { ...call.base(), attempt: hedge, refused: 'hedge', reason: 'slow attempt' });

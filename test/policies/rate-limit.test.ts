@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 
 import { LocalWindows, findSlot, maxSlotWait, normalizeRateLimit } from '../../src/policies/rate-limit.js';
 import { upstreamFailure } from '../support/rejection.js';
-import { useRealServer } from '../support/real-server.js';
+import { answerLater, useRealServer } from '../support/real-server.js';
 
 /** The start of a 1-minute window on the epoch clock (and so of every shorter window that divides it). */
 const WINDOW_START = 29_000_000 * 60_000;
@@ -104,6 +104,23 @@ describe('rateLimit against a real upstream (the epoch clock frozen; timers real
     expect(performance.now() - started).toBeGreaterThanOrEqual(55);
     expect(upstream.requests).toHaveLength(2);
     expect(events.map((event) => [event.decision, event.reason, event.waitMs])).toEqual([['waited', 'rate-limit', 60]]);
+  });
+
+  it('counts a hedge as an attempt: sent only when the current window has a slot free at once', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: WINDOW_START });
+    upstream.handle((_req, res, seen) => {
+      if (seen === 1) answerLater(res, 300, { slow: true });
+      else res.end('fast');
+    });
+    const tight = client({ rateLimit: { limit: 1, intervalMs: 60_000 }, hedging: { delay: 20 } });
+    await expect(tight.get('slow')).resolves.toEqual({ slow: true });
+    expect(upstream.requests).toHaveLength(1);
+    expect(events.map((event) => [event.decision, event.reason])).toEqual([['throttled', 'rate-limit']]);
+
+    upstream.reset();
+    const roomy = client({ rateLimit: { limit: 2, intervalMs: 60_000 }, hedging: { delay: 20 } });
+    await expect(roomy.get('slow')).resolves.toBe('fast');
+    expect(upstream.requests).toHaveLength(2);
   });
 
   it('counts retries against the limit: a retry that finds no slot within the time left ends the call as rate-limited', async () => {

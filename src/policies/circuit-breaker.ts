@@ -118,6 +118,11 @@ function isNeutral(result: AttemptResult): boolean {
   return NEUTRAL_KINDS.has(failure.kind) || (failure.kind === 'timeout' && failure.scope === 'deadline');
 }
 
+/** A 429 or 503: the upstream shedding load. */
+function isShedding(result: AttemptResult): boolean {
+  return !result.ok && result.failure.kind === 'status' && (result.failure.status === 503 || result.failure.status === 429);
+}
+
 /** An unhealthy answer the upstream actually gave: nothing sent proves nothing. */
 function isFailure(outcome: GuardedOutcome): boolean {
   return outcome.sent > 0 && isUnhealthy(outcome.result);
@@ -136,8 +141,16 @@ export class Breaker {
   /** Cancelled half-open probes, counted as failures: cockatiel closes the circuit on an unhandled error there. */
   readonly #cancelledProbes = new WeakSet<GuardedOutcome>();
 
-  /** @param options - Resolved breaker settings. */
-  constructor(options: ResolvedBreaker) {
+  /** True when a 429 or 503 counts neither way: the client throttles itself on them (adaptive throttling). */
+  readonly #sheddingIsNeutral: boolean;
+
+  /**
+   * @param options - Resolved breaker settings.
+   * @param sheddingIsNeutral - Whether 429 and 503 answers count neither way, as they do when adaptive throttling is on:
+   *   a brownout's shedding is then answered by sending less, not by refusing every call for `halfOpenAfter`.
+   */
+  constructor(options: ResolvedBreaker, sheddingIsNeutral = false) {
+    this.#sheddingIsNeutral = sheddingIsNeutral;
     const breaker = options.sampling === undefined
       ? new ConsecutiveBreaker(options.consecutiveFailures)
       : new SamplingBreaker(options.sampling);
@@ -184,7 +197,7 @@ export class Breaker {
         const state = this.#policy.state;
         const probe = state === CircuitState.HalfOpen || state === CircuitState.Open;
         const outcome = await fn();
-        if (outcome.sent === 0 || isNeutral(outcome.result)) {
+        if (outcome.sent === 0 || isNeutral(outcome.result) || (this.#sheddingIsNeutral && isShedding(outcome.result))) {
           // A cancelled call, one refused before it left, or one that sent nothing says nothing either way. A cancelled probe
           // proves nothing about the upstream either: reopen rather than let cockatiel close.
           if (!probe) throw new NeutralOutcome(outcome);

@@ -72,7 +72,8 @@ export class Pipeline {
     this.#transport = transport;
     this.#config = config;
     this.#sink = sink;
-    this.#breaker = config.circuitBreaker === undefined ? undefined : new Breaker(config.circuitBreaker);
+    // With adaptive throttling on, shedding answers (429, 503) are its signal, not the breaker's.
+    this.#breaker = config.circuitBreaker === undefined ? undefined : new Breaker(config.circuitBreaker, config.adaptiveThrottling !== undefined);
     this.#bulkhead = config.bulkhead === undefined ? undefined : bulkhead(config.bulkhead.limit, config.bulkhead.queue);
     this.#budget = config.budget === undefined ? undefined : new RetryBudget(config.budget);
     this.#steps = {

@@ -160,6 +160,28 @@ describe('adaptive throttling against a real upstream', () => {
     expect(events.map((event) => [event.decision, event.reason])).toEqual(Array.from({ length: 8 }, () => ['throttled', 'adaptive']));
   });
 
+  it('leaves shedding (429, 503) to the throttle: the breaker never opens on them, but still on 500s and resets', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.999); // the throttle lets (almost) everything through: the breaker alone decides
+    let status = 503;
+    upstream.handle((_req, res) => {
+      res.statusCode = status;
+      res.end();
+    });
+    const shedding = client({ retry: false, circuitBreaker: { consecutiveFailures: 3 } });
+    for (let i = 0; i < 8; i++) await rejection(shedding.get('busy'));
+    expect(upstream.requests).toHaveLength(8);
+    expect(shedding.circuitState).toBe('closed');
+
+    status = 500;
+    for (let i = 0; i < 3; i++) await rejection(shedding.get('broken'));
+    expect(shedding.circuitState).toBe('open');
+
+    const plain = createClient(upstream.url, { name: 'plain', logger: false, retry: false, circuitBreaker: { consecutiveFailures: 3 } });
+    status = 503;
+    for (let i = 0; i < 3; i++) await rejection(plain.get('busy'));
+    expect(plain.circuitState).toBe('open'); // without adaptive throttling a 503 is a failure, as before
+  });
+
   it('counts a refused attempt against maxAttempts: the last one refused fails the call with reason adaptive', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
     upstream.handle((_req, res) => {

@@ -69,7 +69,8 @@ export interface ClientOptions {
   hedging?: HedgingOptions | false;
   /**
    * Adaptive throttling (`true` for the defaults): refuses a share of attempts locally while the upstream
-   * rejects much of this client's traffic (see the README's "Fleets and overload").
+   * rejects much of this client's traffic (see the README's "Fleets and overload"). While it is on, the
+   * circuit breaker counts the upstream's 429 and 503 answers neither way: shedding is the throttle's signal.
    * @default off
    */
   adaptiveThrottling?: AdaptiveThrottlingOptions | boolean;

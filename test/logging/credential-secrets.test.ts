@@ -1,11 +1,10 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-
 import { HttpResponse, http } from 'msw';
 import { CHANNELS, createClient, toErrorResponse } from 'resilient-http';
 import type { ClientOptions, TokenRequest, UpstreamError } from 'resilient-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
+import { collectEvents } from '../support/channel-events.js';
 import { capturePino } from '../support/pino-capture.js';
 import { upstreamFailure } from '../support/rejection.js';
 
@@ -15,16 +14,7 @@ const BASE = 'https://vault-backed.test/';
 const FIRST = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.first-made-up';
 const SECOND = 'opaque_made_up_0123456789abcdef';
 
-const published: string[] = [];
-const onEvent = (event: unknown): void => {
-  published.push(JSON.stringify(event));
-};
-beforeAll(() => {
-  for (const name of Object.values(CHANNELS)) subscribe(name, onEvent);
-});
-afterAll(() => {
-  for (const name of Object.values(CHANNELS)) unsubscribe(name, onEvent);
-});
+const published = collectEvents(Object.values(CHANNELS), (event) => JSON.stringify(event), true);
 
 /** Every way an error leaves the SDK: message, stack, `toJSON()`, the error response; plus the client's log lines and events. */
 function surfaces(error: UpstreamError, lines: readonly string[]): string[] {

@@ -1,13 +1,13 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { CHANNELS, UpstreamError, createClient, errorHandler, toErrorResponse, withRequestContext } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
 import { mockUpstream } from 'resilient-http/testing';
 import type { Answer } from 'resilient-http/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
+import { collectEvents } from '../support/channel-events.js';
 import { capturePino } from '../support/pino-capture.js';
 import { rejectionOf } from '../support/rejection.js';
 
@@ -22,16 +22,7 @@ const SECRET_COOKIE = { 'set-cookie': `session=${SECRET}-cookie; HttpOnly` };
 
 const clientLogs = capturePino();
 const contextLogs = capturePino();
-const published: string[] = [];
-const onEvent = (event: unknown): void => {
-  published.push(JSON.stringify(event));
-};
-beforeAll(() => {
-  for (const name of Object.values(CHANNELS)) subscribe(name, onEvent);
-});
-afterAll(() => {
-  for (const name of Object.values(CHANNELS)) unsubscribe(name, onEvent);
-});
+const published = collectEvents(Object.values(CHANNELS), (event) => JSON.stringify(event), true);
 afterEach(() => {
   billing.reset();
 });

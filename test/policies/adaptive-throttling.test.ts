@@ -1,11 +1,10 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-
 import { CHANNELS, UpstreamThrottledError, UpstreamUnavailableError, createClient, throttleProbability } from 'resilient-http';
 import type { ClientOptions, ThrottleEvent, UpstreamError } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { AdaptiveThrottle, acceptedBy, normalizeAdaptiveThrottling } from '../../src/policies/adaptive-throttling.js';
 import type { AttemptResult } from '../../src/transport/attempt-result.js';
+import { collectEvents } from '../support/channel-events.js';
 import { upstreamFailure as rejection } from '../support/rejection.js';
 import { useRealServer } from '../support/real-server.js';
 
@@ -111,18 +110,8 @@ describe('adaptiveThrottling option', () => {
 
 describe('adaptive throttling against a real upstream', () => {
   const upstream = useRealServer();
-  const events: ThrottleEvent[] = [];
-  const onThrottle = (message: unknown): void => {
-    events.push(message as ThrottleEvent);
-  };
-  beforeAll(() => {
-    subscribe(CHANNELS.throttle, onThrottle);
-  });
-  afterAll(() => {
-    unsubscribe(CHANNELS.throttle, onThrottle);
-  });
+  const events = collectEvents<ThrottleEvent>([CHANNELS.throttle]);
   afterEach(() => {
-    events.length = 0;
     vi.restoreAllMocks();
   });
 

@@ -1,10 +1,9 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-
 import { CHANNELS, UpstreamThrottledError, createClient } from 'resilient-http';
 import type { ClientOptions, ThrottleEvent } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { LocalWindows, findSlot, maxSlotWait, normalizeRateLimit } from '../../src/policies/rate-limit.js';
+import { collectEvents } from '../support/channel-events.js';
 import { upstreamFailure } from '../support/rejection.js';
 import { answerLater, useRealServer } from '../support/real-server.js';
 
@@ -64,18 +63,8 @@ describe('findSlot and LocalWindows (pure)', () => {
 
 describe('rateLimit against a real upstream (the epoch clock frozen; timers real)', () => {
   const upstream = useRealServer();
-  const events: ThrottleEvent[] = [];
-  const onThrottle = (message: unknown): void => {
-    events.push(message as ThrottleEvent);
-  };
-  beforeAll(() => {
-    subscribe(CHANNELS.throttle, onThrottle);
-  });
-  afterAll(() => {
-    unsubscribe(CHANNELS.throttle, onThrottle);
-  });
+  const events = collectEvents<ThrottleEvent>([CHANNELS.throttle]);
   afterEach(() => {
-    events.length = 0;
     vi.useRealTimers();
   });
 

@@ -1,9 +1,8 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-
 import { CHANNELS, UpstreamThrottledError, UpstreamUnavailableError, createClient, toErrorResponse } from 'resilient-http';
 import type { ClientOptions, ThrottleEvent } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { collectEvents } from '../support/channel-events.js';
 import { upstreamFailure } from '../support/rejection.js';
 import { useRealServer } from '../support/real-server.js';
 
@@ -11,20 +10,12 @@ const NOW = 1_800_000_000_000;
 
 describe('a Retry-After pauses every new attempt of the client (epoch clock frozen; timers real)', () => {
   const upstream = useRealServer();
-  const events: ThrottleEvent[] = [];
   let onEvent: ((event: ThrottleEvent) => void) | undefined;
-  const listener = (message: unknown): void => {
-    events.push(message as ThrottleEvent);
+  const events = collectEvents([CHANNELS.throttle], (message) => {
     onEvent?.(message as ThrottleEvent);
-  };
-  beforeAll(() => {
-    subscribe(CHANNELS.throttle, listener);
-  });
-  afterAll(() => {
-    unsubscribe(CHANNELS.throttle, listener);
+    return message as ThrottleEvent;
   });
   afterEach(() => {
-    events.length = 0;
     onEvent = undefined;
     vi.useRealTimers();
   });

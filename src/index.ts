@@ -29,11 +29,12 @@ export type { BulkheadOptions } from './policies/bulkhead.js';
 export type { AuthOptions, ExpiringToken, TokenProvider, TokenRequest } from './policies/credentials.js';
 export type { FleetOptions, FleetStore } from './policies/fleet.js';
 export type { RateLimitOptions } from './policies/rate-limit.js';
-export type { CircuitBreakerOptions, CircuitStateName, SamplingBreakerOptions } from './policies/circuit-breaker.js';
-export type { TimeoutOptions } from './policies/deadline.js';
+export type { CircuitStateName } from './policies/circuit-breaker/breaker.js';
+export type { CircuitBreakerOptions, SamplingBreakerOptions } from './policies/circuit-breaker/options.js';
+export type { TimeoutOptions } from './policies/deadline/timeouts.js';
 export type { HedgingOptions } from './policies/hedging.js';
-export type { RetryBudgetOptions } from './policies/retry-budget.js';
-export type { CallRetryOptions, RetryOptions } from './policies/retry-decision.js';
+export type { RetryBudgetOptions } from './policies/retry/budget.js';
+export type { CallRetryOptions, RetryOptions } from './policies/retry/options.js';
 
 export { AppError, isAppError } from './errors/app-error.js';
 export type { AppErrorOptions } from './errors/app-error.js';
@@ -95,5 +96,5 @@ export type {
 
 export { getLogger } from './logging/get-logger.js';
 export { REDACTED, redactHeaders, redactText, redactUrl } from './logging/redact.js';
-export { computeBackoffDelay } from './policies/backoff.js';
+export { computeBackoffDelay } from './policies/retry/backoff.js';
 export { parseRetryAfter } from './transport/retry-after.js';

@@ -45,12 +45,31 @@ function layerOf(file: string): string {
 }
 
 const imports = sourceFiles(SRC).flatMap((file) =>
-  [...readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)].map((match) => ({
-    from: relative(SRC, file),
-    fromLayer: layerOf(file),
-    toLayer: layerOf(resolve(dirname(file), match[1] ?? '')),
-  })),
+  [...readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)].map((match) => {
+    const target = resolve(dirname(file), match[1] ?? '').replace(/\.js$/, '.ts');
+    return { from: relative(SRC, file), to: relative(SRC, target), fromLayer: layerOf(file), toLayer: layerOf(target) };
+  }),
 );
+
+/** Every import cycle among the source files, type-only imports included, each as the files on it. */
+function importCycles(): string[][] {
+  const edges = new Map<string, string[]>();
+  for (const edge of imports) edges.set(edge.from, [...(edges.get(edge.from) ?? []), edge.to]);
+  const cycles: string[][] = [];
+  const done = new Set<string>();
+  const visit = (file: string, path: string[]): void => {
+    const at = path.indexOf(file);
+    if (at !== -1) {
+      cycles.push([...path.slice(at), file]);
+      return;
+    }
+    if (done.has(file)) return;
+    for (const next of edges.get(file) ?? []) visit(next, [...path, file]);
+    done.add(file);
+  };
+  for (const file of edges.keys()) visit(file, []);
+  return cycles;
+}
 
 describe('the layering of ../shared/DESIGN.md', () => {
   it('has every folder the layering names, and no other', () => {
@@ -62,6 +81,10 @@ describe('the layering of ../shared/DESIGN.md', () => {
     expect(imports.length).toBeGreaterThan(50);
     const upward = imports.filter((edge) => (RANK[edge.toLayer] ?? 99) > (RANK[edge.fromLayer] ?? -1));
     expect(upward).toEqual([]);
+  });
+
+  it('has no import cycle, type-only imports included', () => {
+    expect(importCycles()).toEqual([]);
   });
 
   it('keeps the inbound side (src/server) off the outgoing stack', () => {

@@ -4,7 +4,7 @@ import { Pipeline } from '../policies/pipeline.js';
 import { Transport } from '../transport/attempt.js';
 import { normalizeOptions } from './options/normalize-options.js';
 import { prepareRequest } from './prepare.js';
-import type { CircuitStateName } from '../policies/circuit-breaker.js';
+import type { CircuitStateName } from '../policies/circuit-breaker/breaker.js';
 import type { AttemptResponse } from '../transport/attempt-result.js';
 import type { Client, ClientOptions, ClientResponse, RequestOptions, StreamResponse } from './types.js';
 

@@ -1,5 +1,6 @@
-/** An HTTP token (RFC 9110): what a header name or a method may be. */
-export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+import { HTTP_TOKEN } from '../policies/validate.js';
+
+export { HTTP_TOKEN };
 
 /**
  * Headers the HTTP layer owns: fetch computes them or refuses them, and

@@ -5,8 +5,8 @@ import { assertSafeRequestId, generateRequestId } from '../context/request-id.js
 import { HTTP_TOKEN, copyHeaders } from './headers.js';
 import type { OutgoingRequest } from '../policies/outgoing-request.js';
 import type { ResolvedClientOptions } from './options/normalize-options.js';
-import { normalizeRetry } from './options/retry.js';
-import { normalizeTimeout } from './options/timeout.js';
+import { normalizeRetry } from '../policies/retry/options.js';
+import { normalizeTimeout } from '../policies/deadline/timeouts.js';
 import { resolveUrl } from './resolve-url.js';
 import { normalizeMaxResponseSize, normalizeResponseType } from './options/body.js';
 import { checkExpectedStatus, checkSchema } from './response-options.js';

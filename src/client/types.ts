@@ -5,8 +5,9 @@ import type { AdaptiveThrottlingOptions } from '../policies/adaptive-throttling.
 import type { BeforeAttemptHook } from '../policies/before-attempt.js';
 import type { BulkheadOptions } from '../policies/bulkhead.js';
 import type { AuthOptions } from '../policies/credentials.js';
-import type { CircuitBreakerOptions, CircuitStateName } from '../policies/circuit-breaker.js';
-import type { TimeoutOptions } from '../policies/deadline.js';
+import type { CircuitBreakerOptions } from '../policies/circuit-breaker/options.js';
+import type { CircuitStateName } from '../policies/circuit-breaker/breaker.js';
+import type { TimeoutOptions } from '../policies/deadline/timeouts.js';
 import type { DispatcherLike } from '../transport/dispatcher.js';
 import type { ResponseType } from '../transport/media-type.js';
 import type { ClientResponse, StreamResponse } from './response-types.js';
@@ -15,7 +16,7 @@ export type { ClientResponse, StreamResponse } from './response-types.js';
 import type { HedgingOptions } from '../policies/hedging.js';
 import type { FleetOptions } from '../policies/fleet.js';
 import type { RateLimitOptions } from '../policies/rate-limit.js';
-import type { CallRetryOptions, RetryOptions } from '../policies/retry-decision.js';
+import type { CallRetryOptions, RetryOptions } from '../policies/retry/options.js';
 
 /** Options of `createClient`. Every field is optional. */
 export interface ClientOptions {

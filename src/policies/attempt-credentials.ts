@@ -7,10 +7,10 @@ import { classifyThrown } from '../transport/network-error.js';
 import { runBeforeAttempt } from './before-attempt.js';
 import type { BeforeAttemptHook } from './before-attempt.js';
 import type { Call } from './call.js';
-import type { GuardedOutcome } from './circuit-breaker.js';
+import type { GuardedOutcome } from './circuit-breaker/breaker.js';
 import { Credentials, ProviderFailed } from './credentials.js';
 import type { HeldToken, ResolvedAuth } from './credentials.js';
-import { attemptSignalFor } from './deadline.js';
+import { attemptSignalFor } from './deadline/deadline.js';
 import type { RunningAttempt } from './hedging.js';
 
 /** Sends one attempt with what {@link AttemptCredentials} prepared. */

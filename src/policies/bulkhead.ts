@@ -5,6 +5,7 @@ import type { BulkheadPolicy } from 'cockatiel';
 
 import { failed } from './call.js';
 import type { Call, CallOutcome } from './call.js';
+import { checkObject, fail, integer } from './validate.js';
 
 /** Bulkhead: a cap on concurrent requests to the upstream. */
 export interface BulkheadOptions {
@@ -65,4 +66,12 @@ export function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work: () =
       signal?.removeEventListener('abort', onAbort);
     });
   });
+}
+
+/** Validates `bulkhead`: off unless given; `limit` is required. */
+export function normalizeBulkhead(value: BulkheadOptions | false | undefined): ResolvedBulkhead | undefined {
+  if (value === undefined || value === false) return undefined;
+  const raw = checkObject('bulkhead', value, ['limit', 'queue']);
+  if (raw.limit === undefined) fail('bulkhead.limit', 'an integer >= 1', undefined);
+  return { limit: integer('bulkhead.limit', raw.limit, 0, 1), queue: integer('bulkhead.queue', raw.queue, 0, 0) };
 }

@@ -1,8 +1,9 @@
 import type { AttemptResult } from '../transport/attempt-result.js';
 import type { AbortReason } from '../transport/attempt-signal.js';
 import { HEDGE_LOST } from '../transport/attempt-signal.js';
-import type { GuardedOutcome } from './circuit-breaker.js';
-import { isUnhealthy } from './health.js';
+import type { GuardedOutcome } from './circuit-breaker/breaker.js';
+import { isUnhealthy } from './circuit-breaker/health.js';
+import { checkObject, duration, fail, integer } from './validate.js';
 
 /** Hedged requests: send another attempt when the first is slow (GET/HEAD, or with an idempotency key). */
 export interface HedgingOptions {
@@ -98,4 +99,12 @@ export function runHedged(plan: HedgePlan): Promise<GuardedOutcome> {
     launch();
     schedule();
   });
+}
+
+/** Validates `hedging`: off unless given; `delay` is required. */
+export function normalizeHedging(value: HedgingOptions | false | undefined): ResolvedHedging | undefined {
+  if (value === undefined || value === false) return undefined;
+  const raw = checkObject('hedging', value, ['delay', 'maxHedges']);
+  if (raw.delay === undefined) fail('hedging.delay', 'a finite number > 0 (ms)', undefined);
+  return { delay: duration('hedging.delay', raw.delay, 0, true), maxHedges: integer('hedging.maxHedges', raw.maxHedges, 1, 1) };
 }

@@ -1,6 +1,6 @@
 import type { AttemptRequest } from '../transport/attempt.js';
-import type { ResolvedTimeout } from './deadline.js';
-import type { ResolvedRetry } from './retry-decision.js';
+import type { ResolvedTimeout } from './deadline/timeouts.js';
+import type { ResolvedRetry } from './retry/options.js';
 
 /** One call as the policies take it: what each attempt sends, and the rules the call runs under. Built once per call. */
 export interface OutgoingRequest extends AttemptRequest {

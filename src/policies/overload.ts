@@ -4,7 +4,7 @@ import type { EventSink, ThrottleEvent } from '../events/events.js';
 import { AdaptiveThrottle } from './adaptive-throttling.js';
 import type { ResolvedAdaptiveThrottling } from './adaptive-throttling.js';
 import type { Call } from './call.js';
-import type { GuardedOutcome } from './circuit-breaker.js';
+import type { GuardedOutcome } from './circuit-breaker/breaker.js';
 import { FleetGuard } from './fleet.js';
 import type { ResolvedFleet, StoreReport } from './fleet.js';
 import { LocalWindows, findSlot, maxSlotWait, windowOf } from './rate-limit.js';

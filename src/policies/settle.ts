@@ -3,7 +3,7 @@ import type { UpstreamError } from '../errors/upstream-error.js';
 import type { EventSink } from '../events/events.js';
 import type { AttemptResult } from '../transport/attempt-result.js';
 import type { Call } from './call.js';
-import { isTransient } from './retry-decision.js';
+import { isTransient } from './retry/decision.js';
 
 /**
  * Ends a call: emits its `request:end` (with the requests it sent and its

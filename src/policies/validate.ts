@@ -25,6 +25,9 @@ export function checkObject(path: string, value: unknown, known: readonly string
   return value as Record<string, unknown>;
 }
 
+/** An HTTP token (RFC 9110): what a header name or a method may be. */
+export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 /** The longest delay a Node timer honours; a longer one fires after 1 ms. */
 export const MAX_TIMER_MS = 2_147_483_647;
 

@@ -3,7 +3,7 @@ import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
-import { RetryBudget } from '../../src/policies/retry-budget.js';
+import { RetryBudget } from '../../src/policies/retry/budget.js';
 import { rejectionOf } from '../support/rejection.js';
 
 useMsw();

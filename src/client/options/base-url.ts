@@ -1,4 +1,4 @@
-import { fail } from './validate.js';
+import { fail } from '../../policies/validate.js';
 
 /** Validates the base URL: absolute http(s), no query or fragment; its path gets a trailing `/`. */
 export function normalizeBaseUrl(value: unknown): URL {

@@ -1,5 +1,5 @@
 import type { ResponseType } from '../../transport/media-type.js';
-import { fail } from './validate.js';
+import { fail } from '../../policies/validate.js';
 
 /** The default `maxResponseSize`: 10 MiB. */
 export const DEFAULT_MAX_RESPONSE_SIZE = 10 * 1024 * 1024;

@@ -5,31 +5,34 @@ import { normalizeBeforeAttempt } from '../../policies/before-attempt.js';
 import type { BeforeAttemptHook } from '../../policies/before-attempt.js';
 import { normalizeAdaptiveThrottling } from '../../policies/adaptive-throttling.js';
 import type { ResolvedAdaptiveThrottling } from '../../policies/adaptive-throttling.js';
+import { normalizeBulkhead } from '../../policies/bulkhead.js';
 import type { ResolvedBulkhead } from '../../policies/bulkhead.js';
+import { normalizeBreaker } from '../../policies/circuit-breaker/options.js';
+import type { ResolvedBreaker } from '../../policies/circuit-breaker/options.js';
 import { normalizeAuth } from '../../policies/credentials.js';
 import type { ResolvedAuth } from '../../policies/credentials.js';
-import type { ResolvedBreaker } from '../../policies/circuit-breaker.js';
-import type { ResolvedTimeout } from '../../policies/deadline.js';
+import { TIMEOUT_DEFAULTS, normalizeTimeout } from '../../policies/deadline/timeouts.js';
+import type { ResolvedTimeout } from '../../policies/deadline/timeouts.js';
 import { normalizeFleet } from '../../policies/fleet.js';
 import type { ResolvedFleet } from '../../policies/fleet.js';
+import { normalizeHedging } from '../../policies/hedging.js';
 import type { ResolvedHedging } from '../../policies/hedging.js';
 import { normalizeRateLimit } from '../../policies/rate-limit.js';
 import type { ResolvedRateLimit } from '../../policies/rate-limit.js';
-import type { ResolvedBudget } from '../../policies/retry-budget.js';
-import type { ResolvedRetry } from '../../policies/retry-decision.js';
-import { HTTP_TOKEN, copyHeaders } from '../headers.js';
+import { normalizeBudget } from '../../policies/retry/budget.js';
+import type { ResolvedBudget } from '../../policies/retry/budget.js';
+import { RETRY_DEFAULTS, normalizeRetry } from '../../policies/retry/options.js';
+import type { ResolvedRetry } from '../../policies/retry/options.js';
+import { checkObject, fail } from '../../policies/validate.js';
 import { checkDispatcherForGlobalFetch, isDispatcherLike } from '../../transport/dispatcher.js';
 import type { DispatcherLike } from '../../transport/dispatcher.js';
+import { HTTP_TOKEN, copyHeaders } from '../headers.js';
 import type { ClientOptions } from '../types.js';
 import { normalizeBaseUrl, takeCredentials } from './base-url.js';
 import { DEFAULT_MAX_RESPONSE_SIZE, normalizeMaxResponseSize } from './body.js';
-import { normalizeBulkhead } from './bulkhead.js';
-import { normalizeBreaker } from './circuit-breaker.js';
-import { DEFAULTS } from './defaults.js';
-import { normalizeHedging } from './hedging.js';
-import { normalizeBudget, normalizeRetry } from './retry.js';
-import { normalizeTimeout } from './timeout.js';
-import { checkObject, fail } from './validate.js';
+
+/** The request-ID header's default name. */
+const REQUEST_ID_HEADER = 'x-request-id';
 
 /** `createClient`'s options, validated, with every default filled in. */
 export interface ResolvedClientOptions {
@@ -96,15 +99,10 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
   // The global fetch takes the dispatchers of its own undici major (and its neighbour): say so now, not at the first call.
   const refusal = raw.dispatcher !== undefined && raw.fetch === undefined ? checkDispatcherForGlobalFetch(raw.dispatcher) : undefined;
   if (refusal !== undefined) throw refusal;
-  const requestIdHeader = options.requestIdHeader ?? DEFAULTS.requestIdHeader;
+  const requestIdHeader = options.requestIdHeader ?? REQUEST_ID_HEADER;
   if (typeof requestIdHeader !== 'string' || !HTTP_TOKEN.test(requestIdHeader)) fail('requestIdHeader', 'a header name', requestIdHeader);
   const timeoutHeader = normalizeTimeoutHeader(raw.timeoutHeader, requestIdHeader);
 
-  const retryDefaults: ResolvedRetry = {
-    ...DEFAULTS.retry,
-    retryOnStatus: new Set(DEFAULTS.retry.retryOnStatus),
-    methods: new Set(DEFAULTS.retry.methods),
-  };
   return {
     baseUrl: url,
     name: options.name ?? url.host,
@@ -112,8 +110,8 @@ export function normalizeOptions(baseUrl: string | URL, options: ClientOptions =
     headers: { ...credentials, ...normalizeHeaders('headers', options.headers) },
     requestIdHeader: requestIdHeader.toLowerCase(),
     timeoutHeader,
-    timeout: normalizeTimeout('timeout', options.timeout, { ...DEFAULTS.timeout, idle: undefined }),
-    retry: normalizeRetry('retry', options.retry, retryDefaults, true),
+    timeout: normalizeTimeout('timeout', options.timeout, TIMEOUT_DEFAULTS),
+    retry: normalizeRetry('retry', options.retry, RETRY_DEFAULTS, true),
     budget: options.retry === false ? undefined : normalizeBudget(options.retry?.budget),
     circuitBreaker: normalizeBreaker(options.circuitBreaker),
     bulkhead: normalizeBulkhead(options.bulkhead),

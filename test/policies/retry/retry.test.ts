@@ -12,11 +12,11 @@ import type { ClientOptions } from 'resilient-http';
 import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { server, useMsw } from '../../mocks/server.js';
-import { capturePino } from '../support/pino-capture.js';
-import { refusedPort } from '../support/real-server.js';
-import { upstreamFailure } from '../support/rejection.js';
-import { countingFetch, untilReal } from '../support/real-time.js';
+import { server, useMsw } from '../../../mocks/server.js';
+import { capturePino } from '../../support/pino-capture.js';
+import { refusedPort } from '../../support/real-server.js';
+import { upstreamFailure } from '../../support/rejection.js';
+import { countingFetch, untilReal } from '../../support/real-time.js';
 
 useMsw();
 const billing = mockUpstream('https://billing.test/api/');

@@ -3,9 +3,9 @@ import type { ClientOptions } from 'resilient-http';
 import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { server, useMsw } from '../../mocks/server.js';
-import { LEVEL, capturePino } from '../support/pino-capture.js';
-import { upstreamFailure } from '../support/rejection.js';
+import { server, useMsw } from '../../../mocks/server.js';
+import { LEVEL, capturePino } from '../../support/pino-capture.js';
+import { upstreamFailure } from '../../support/rejection.js';
 
 // AbortSignal.timeout(ms) aborts with a DOMException named TimeoutError: the caller's time limit, not a hang-up.
 useMsw();

@@ -2,9 +2,10 @@ import { computeBackoffDelay } from 'resilient-http';
 import { seededRandom } from 'resilient-http/testing';
 import { describe, expect, it } from 'vitest';
 
-import type { AttemptFailure } from '../../src/errors/attempt-failure.js';
-import { decideRetry } from '../../src/policies/retry-decision.js';
-import type { ResolvedRetry, RetryQuestion } from '../../src/policies/retry-decision.js';
+import type { AttemptFailure } from '../../../src/errors/attempt-failure.js';
+import { decideRetry } from '../../../src/policies/retry/decision.js';
+import type { ResolvedRetry } from '../../../src/policies/retry/options.js';
+import type { RetryQuestion } from '../../../src/policies/retry/decision.js';
 
 const JUST_BELOW_ONE = 1 - Number.EPSILON;
 

@@ -1,4 +1,4 @@
-import type { AttemptResult } from '../transport/attempt-result.js';
+import type { AttemptResult } from '../../transport/attempt-result.js';
 
 /**
  * True when a result says the upstream is unhealthy — what the circuit

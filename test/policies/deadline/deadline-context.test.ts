@@ -5,9 +5,9 @@ import { UpstreamAbortedError, UpstreamTimeoutError, createClient, withRequestCo
 import type { ClientOptions } from 'resilient-http';
 import { describe, expect, it } from 'vitest';
 
-import { LEVEL, capturePino } from '../support/pino-capture.js';
-import { answerJson, answerLater, useRealServer } from '../support/real-server.js';
-import { upstreamFailure } from '../support/rejection.js';
+import { LEVEL, capturePino } from '../../support/pino-capture.js';
+import { answerJson, answerLater, useRealServer } from '../../support/real-server.js';
+import { upstreamFailure } from '../../support/rejection.js';
 
 const upstream = useRealServer();
 

@@ -1,3 +1,5 @@
+import { checkObject, duration, integer, ratio } from '../validate.js';
+
 /** Retry budget parameters (Finagle-style): retries stay a bounded share of requests. */
 export interface RetryBudgetOptions {
   /**
@@ -19,6 +21,21 @@ export interface RetryBudgetOptions {
 
 /** Budget parameters with every default filled in. */
 export type ResolvedBudget = Required<RetryBudgetOptions>;
+
+/** The budget's defaults, as the README's options table gives them. */
+export const BUDGET_DEFAULTS: ResolvedBudget = { percent: 0.2, minRetriesPerSecond: 10, windowMs: 10_000 };
+
+/** Validates `retry.budget`: `false` turns it off, `true` or absent means the defaults. */
+export function normalizeBudget(value: unknown): ResolvedBudget | undefined {
+  if (value === false) return undefined;
+  if (value === undefined || value === true) return { ...BUDGET_DEFAULTS };
+  const raw = checkObject('retry.budget', value, ['percent', 'minRetriesPerSecond', 'windowMs']);
+  return {
+    percent: ratio('retry.budget.percent', raw.percent, BUDGET_DEFAULTS.percent),
+    minRetriesPerSecond: duration('retry.budget.minRetriesPerSecond', raw.minRetriesPerSecond, BUDGET_DEFAULTS.minRetriesPerSecond),
+    windowMs: integer('retry.budget.windowMs', raw.windowMs, BUDGET_DEFAULTS.windowMs, 1000),
+  };
+}
 
 /**
  * A Finagle-style retry budget over a sliding window: within the last

@@ -1,33 +1,6 @@
-import { ATTEMPT_TIMEOUT, AttemptSignal } from '../transport/attempt-signal.js';
-import type { Call } from './call.js';
-import type { GuardedOutcome } from './circuit-breaker.js';
-
-/** Timeouts, in milliseconds. */
-export interface TimeoutOptions {
-  /**
-   * One attempt: connection, headers and body.
-   * @default 10000
-   */
-  attempt?: number;
-  /**
-   * The whole call: every attempt and every backoff wait.
-   * @default 30000
-   */
-  total?: number;
-  /**
-   * The longest wait for the next chunk of a streamed body (`client.stream()`); a stall longer than this
-   * fails the stream with an `UpstreamTimeoutError` whose `timeoutKind` is `'idle'` (or resumes it).
-   * @default the attempt timeout
-   */
-  idle?: number;
-}
-
-/** Timeouts with every default filled in; `idle` is `undefined` while it follows the attempt timeout. */
-export interface ResolvedTimeout {
-  readonly attempt: number;
-  readonly total: number;
-  readonly idle: number | undefined;
-}
+import { ATTEMPT_TIMEOUT, AttemptSignal } from '../../transport/attempt-signal.js';
+import type { Call } from '../call.js';
+import type { GuardedOutcome } from '../circuit-breaker/breaker.js';
 
 /**
  * One attempt's signal, firing at the earlier of the attempt timeout and the

@@ -4,7 +4,7 @@ import { createClient, withRequestContext } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
 import { describe, expect, it } from 'vitest';
 
-import { answerJson, useRealServer } from '../support/real-server.js';
+import { answerJson, useRealServer } from '../../support/real-server.js';
 
 const HEADER = 'x-request-timeout-ms';
 const upstream = useRealServer();

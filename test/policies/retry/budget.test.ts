@@ -3,8 +3,8 @@ import type { ClientOptions, UpstreamError } from 'resilient-http';
 import { seededRandom } from 'resilient-http/testing';
 import { describe, expect, it } from 'vitest';
 
-import { RetryBudget } from '../../src/policies/retry-budget.js';
-import { capturePino } from '../support/pino-capture.js';
+import { RetryBudget } from '../../../src/policies/retry/budget.js';
+import { capturePino } from '../../support/pino-capture.js';
 
 const DEFAULT_BUDGET = { percent: 0.2, minRetriesPerSecond: 10, windowMs: 10_000 };
 

@@ -4,8 +4,8 @@ import { createClient, UpstreamAbortedError, UpstreamServerError, UpstreamTimeou
 import type { Client } from 'resilient-http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { answerJson, answerLater, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { answerJson, answerLater, startRealServer } from '../../support/real-server.js';
+import type { RealServer } from '../../support/real-server.js';
 
 describe('circuit breaker: calls held behind a half-open probe', () => {
   // The probe is a real answer that takes 1.5 s; the held calls give up after 50 ms or 200 ms.

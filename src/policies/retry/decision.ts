@@ -1,58 +1,6 @@
-import type { AttemptFailure } from '../errors/attempt-failure.js';
+import type { AttemptFailure } from '../../errors/attempt-failure.js';
 import { computeBackoffDelay } from './backoff.js';
-import type { RetryBudgetOptions } from './retry-budget.js';
-
-/** Retry rules; see the README's "Retry rules". */
-export interface RetryOptions {
-  /**
-   * Attempts in all, the first included.
-   * @default 3
-   */
-  maxAttempts?: number;
-  /**
-   * Ceiling of the first backoff, in ms; it doubles each retry (full jitter).
-   * @default 200
-   */
-  initialDelay?: number;
-  /**
-   * Largest backoff, in ms.
-   * @default 5000
-   */
-  maxDelay?: number;
-  /**
-   * Upstream statuses that are retried.
-   * @default [408, 429, 500, 502, 503, 504]
-   */
-  retryOnStatus?: readonly number[];
-  /**
-   * Methods retried without an idempotency key.
-   * @default ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']
-   */
-  methods?: readonly string[];
-  /**
-   * Longest `Retry-After` honoured, in ms; a longer one fails the call at once.
-   * @default 30000
-   */
-  maxRetryAfter?: number;
-  /**
-   * Retry budget shared by all calls of the client; `false` disables it.
-   * @default { percent: 0.2, minRetriesPerSecond: 10, windowMs: 10000 }
-   */
-  budget?: RetryBudgetOptions | boolean;
-}
-
-/** Per-call retry overrides: everything but the client-wide budget. */
-export type CallRetryOptions = Omit<RetryOptions, 'budget'>;
-
-/** Retry rules with every default filled in. */
-export interface ResolvedRetry {
-  readonly maxAttempts: number;
-  readonly initialDelay: number;
-  readonly maxDelay: number;
-  readonly retryOnStatus: ReadonlySet<number>;
-  readonly methods: ReadonlySet<string>;
-  readonly maxRetryAfter: number;
-}
+import type { ResolvedRetry } from './options.js';
 
 /** Everything {@link decideRetry} needs to know, as plain values. */
 export interface RetryQuestion {

@@ -5,7 +5,7 @@ import type { CircuitBreakerOptions } from 'resilient-http';
 import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { server, useMsw } from '../../mocks/server.js';
+import { server, useMsw } from '../../../mocks/server.js';
 
 useMsw();
 const pricing = mockUpstream('https://pricing.test/');

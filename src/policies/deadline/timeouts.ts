@@ -1,5 +1,34 @@
-import type { ResolvedTimeout, TimeoutOptions } from '../../policies/deadline.js';
-import { checkObject, duration } from './validate.js';
+import { checkObject, duration } from '../validate.js';
+
+/** Timeouts, in milliseconds. */
+export interface TimeoutOptions {
+  /**
+   * One attempt: connection, headers and body.
+   * @default 10000
+   */
+  attempt?: number;
+  /**
+   * The whole call: every attempt and every backoff wait.
+   * @default 30000
+   */
+  total?: number;
+  /**
+   * The longest wait for the next chunk of a streamed body (`client.stream()`); a stall longer than this
+   * fails the stream with an `UpstreamTimeoutError` whose `timeoutKind` is `'idle'` (or resumes it).
+   * @default the attempt timeout
+   */
+  idle?: number;
+}
+
+/** Timeouts with every default filled in; `idle` is `undefined` while it follows the attempt timeout. */
+export interface ResolvedTimeout {
+  readonly attempt: number;
+  readonly total: number;
+  readonly idle: number | undefined;
+}
+
+/** The timeouts' defaults, as the README's options table gives them. */
+export const TIMEOUT_DEFAULTS: ResolvedTimeout = { attempt: 10_000, total: 30_000, idle: undefined };
 
 /**
  * Validates timeouts (client-wide or per call) over `base`. An attempt may not

@@ -2,10 +2,10 @@ import { createClient, UpstreamAbortedError, UpstreamTimeoutError } from 'resili
 import type { ClientOptions } from 'resilient-http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { capturePino } from '../support/pino-capture.js';
-import { startRealServer } from '../support/real-server.js';
-import type { RealHandler, RealServer } from '../support/real-server.js';
-import { upstreamFailure } from '../support/rejection.js';
+import { capturePino } from '../../support/pino-capture.js';
+import { startRealServer } from '../../support/real-server.js';
+import type { RealHandler, RealServer } from '../../support/real-server.js';
+import { upstreamFailure } from '../../support/rejection.js';
 
 let upstream: RealServer;
 

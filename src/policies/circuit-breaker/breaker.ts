@@ -10,50 +10,9 @@ import {
 } from 'cockatiel';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 
-import type { AttemptResult } from '../transport/attempt-result.js';
+import type { AttemptResult } from '../../transport/attempt-result.js';
 import { isUnhealthy } from './health.js';
-
-/** Failure-ratio breaker: opens when the failure ratio over a window passes `threshold`. */
-export interface SamplingBreakerOptions {
-  /** Failure ratio that opens the circuit, strictly between 0 and 1. */
-  threshold: number;
-  /**
-   * Window over which the ratio is measured, in ms.
-   * @default 30000
-   */
-  duration?: number;
-  /**
-   * Fewest requests per second in the window before the breaker may open.
-   * @default 5
-   */
-  minimumRps?: number;
-}
-
-/** Circuit breaker settings. Failures: network errors, timeouts, 5xx and 429. */
-export interface CircuitBreakerOptions {
-  /**
-   * Consecutive failures that open the circuit.
-   * @default 5
-   */
-  consecutiveFailures?: number;
-  /** Use a failure-ratio breaker instead of the consecutive one. */
-  sampling?: SamplingBreakerOptions;
-  /**
-   * Time the circuit stays open before one probe request is let through, in ms.
-   * @default 10000
-   */
-  halfOpenAfter?: number;
-  /** A state saved by `client.circuitSnapshot()`, to restore across restarts. */
-  initialState?: unknown;
-}
-
-/** Breaker settings with every default filled in. */
-export interface ResolvedBreaker {
-  readonly consecutiveFailures: number;
-  readonly sampling: { threshold: number; duration: number; minimumRps: number } | undefined;
-  readonly halfOpenAfter: number;
-  readonly initialState: unknown;
-}
+import type { ResolvedBreaker } from './options.js';
 
 /** The state of a client's circuit breaker. */
 export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';

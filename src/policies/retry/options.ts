@@ -1,8 +1,67 @@
-import type { ResolvedBudget } from '../../policies/retry-budget.js';
-import type { CallRetryOptions, ResolvedRetry, RetryOptions } from '../../policies/retry-decision.js';
-import { HTTP_TOKEN } from '../headers.js';
-import { DEFAULTS } from './defaults.js';
-import { checkObject, duration, fail, integer, ratio } from './validate.js';
+import type { RetryBudgetOptions } from './budget.js';
+import { HTTP_TOKEN, checkObject, duration, fail, integer } from '../validate.js';
+
+/** Retry rules; see the README's "Retry rules". */
+export interface RetryOptions {
+  /**
+   * Attempts in all, the first included.
+   * @default 3
+   */
+  maxAttempts?: number;
+  /**
+   * Ceiling of the first backoff, in ms; it doubles each retry (full jitter).
+   * @default 200
+   */
+  initialDelay?: number;
+  /**
+   * Largest backoff, in ms.
+   * @default 5000
+   */
+  maxDelay?: number;
+  /**
+   * Upstream statuses that are retried.
+   * @default [408, 429, 500, 502, 503, 504]
+   */
+  retryOnStatus?: readonly number[];
+  /**
+   * Methods retried without an idempotency key.
+   * @default ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']
+   */
+  methods?: readonly string[];
+  /**
+   * Longest `Retry-After` honoured, in ms; a longer one fails the call at once.
+   * @default 30000
+   */
+  maxRetryAfter?: number;
+  /**
+   * Retry budget shared by all calls of the client; `false` disables it.
+   * @default { percent: 0.2, minRetriesPerSecond: 10, windowMs: 10000 }
+   */
+  budget?: RetryBudgetOptions | boolean;
+}
+
+/** Per-call retry overrides: everything but the client-wide budget. */
+export type CallRetryOptions = Omit<RetryOptions, 'budget'>;
+
+/** Retry rules with every default filled in. */
+export interface ResolvedRetry {
+  readonly maxAttempts: number;
+  readonly initialDelay: number;
+  readonly maxDelay: number;
+  readonly retryOnStatus: ReadonlySet<number>;
+  readonly methods: ReadonlySet<string>;
+  readonly maxRetryAfter: number;
+}
+
+/** The retry rules' defaults, as the README's options table gives them. */
+export const RETRY_DEFAULTS: ResolvedRetry = {
+  maxAttempts: 3,
+  initialDelay: 200,
+  maxDelay: 5_000,
+  retryOnStatus: new Set([408, 429, 500, 502, 503, 504]),
+  methods: new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']),
+  maxRetryAfter: 30_000,
+};
 
 /** Validates retry rules (client-wide or per call) over `base`. */
 export function normalizeRetry(
@@ -46,14 +105,3 @@ export function normalizeRetry(
   };
 }
 
-/** Validates `retry.budget`: `false` turns it off, `true` or absent means the defaults. */
-export function normalizeBudget(value: unknown): ResolvedBudget | undefined {
-  if (value === false) return undefined;
-  if (value === undefined || value === true) return { ...DEFAULTS.budget };
-  const raw = checkObject('retry.budget', value, ['percent', 'minRetriesPerSecond', 'windowMs']);
-  return {
-    percent: ratio('retry.budget.percent', raw.percent, DEFAULTS.budget.percent),
-    minRetriesPerSecond: duration('retry.budget.minRetriesPerSecond', raw.minRetriesPerSecond, DEFAULTS.budget.minRetriesPerSecond),
-    windowMs: integer('retry.budget.windowMs', raw.windowMs, DEFAULTS.budget.windowMs, 1000),
-  };
-}

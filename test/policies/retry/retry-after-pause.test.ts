@@ -2,9 +2,9 @@ import { CHANNELS, UpstreamThrottledError, UpstreamUnavailableError, createClien
 import type { ClientOptions, ThrottleEvent } from 'resilient-http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { collectEvents } from '../support/channel-events.js';
-import { upstreamFailure } from '../support/rejection.js';
-import { useRealServer } from '../support/real-server.js';
+import { collectEvents } from '../../support/channel-events.js';
+import { upstreamFailure } from '../../support/rejection.js';
+import { useRealServer } from '../../support/real-server.js';
 
 const NOW = 1_800_000_000_000;
 

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 
 import { LinkedSignal } from './linked-signal.js';
 import { assertSafeRequestId, generateRequestId } from './request-id.js';
+import { MAX_TIMER_MS } from './timers.js';
 
 /** What a request context holds. */
 export interface RequestContext {
@@ -55,9 +56,6 @@ export interface RequestContextInit {
   timeoutMs?: number | undefined;
 }
 
-/** The longest delay a Node timer honours. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
-
 const storage = new AsyncLocalStorage<RequestContext>();
 
 /**
@@ -85,8 +83,8 @@ export function withRequestContext<T>(init: RequestContextInit, fn: () => T): T 
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`signal must be an AbortSignal, got ${signal === null ? 'null' : typeof signal}`);
   }
-  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS))) {
-    throw new TypeError(`timeoutMs must be a number > 0 and <= ${MAX_TIMEOUT_MS}, got ${typeof timeoutMs === 'number' ? String(timeoutMs) : typeof timeoutMs}`);
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS))) {
+    throw new TypeError(`timeoutMs must be a number > 0 and <= ${MAX_TIMER_MS}, got ${typeof timeoutMs === 'number' ? String(timeoutMs) : typeof timeoutMs}`);
   }
   const outer = storage.getStore();
   let deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;

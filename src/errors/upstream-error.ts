@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS, clampDelay } from '../context/timers.js';
 import { redactBody, redactObject, redactText, redactUrl } from '../logging/redact.js';
 import { AppError } from './app-error.js';
 import type { ProblemDetails } from './problem-details.js';
@@ -11,12 +12,11 @@ const UPSTREAM_BRAND = Symbol.for('resilient-http.UpstreamError');
  * wire are clamped to it; they exceed any `maxRetryAfter`, so such a call
  * fails at once.
  */
-export const MAX_RETRY_AFTER_MS = 2_147_483_647;
+export const MAX_RETRY_AFTER_MS: number = MAX_TIMER_MS;
 
 /** A delay from the wire as whole ms in [0, MAX_RETRY_AFTER_MS]; `undefined` for anything not a finite number. */
 function boundedDelay(ms: number | undefined): number | undefined {
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) return undefined;
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
+  return typeof ms === 'number' && Number.isFinite(ms) ? clampDelay(ms) : undefined;
 }
 
 /** Everything known about a failed upstream call; the fields of an {@link UpstreamError}. */

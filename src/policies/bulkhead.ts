@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { BulkheadRejectedError } from 'cockatiel';
 import type { BulkheadPolicy } from 'cockatiel';
 
+import { ABORTED, TIMED_OUT, race } from '../context/timers.js';
 import { failed } from './call.js';
 import type { Call, CallOutcome } from './call.js';
 import { checkObject, fail, integer } from './validate.js';
@@ -34,7 +35,7 @@ export type ResolvedBulkhead = Required<BulkheadOptions>;
  * sent. A queued call runs in its own caller's AsyncLocalStorage context,
  * whichever call freed the slot.
  */
-export function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work: () => Promise<CallOutcome>): Promise<CallOutcome> {
+export async function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work: () => Promise<CallOutcome>): Promise<CallOutcome> {
   const signal = call.signal;
   let started = false;
   // cockatiel starts a queued task from the call that freed its slot, in that call's context: bind it to its own
@@ -53,19 +54,12 @@ export function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work: () =
     });
   const untilDeadline = call.contextRemaining();
   if (signal === undefined && untilDeadline === undefined) return admitted;
-  return new Promise<CallOutcome>((resolve, reject) => {
-    const onAbort = (): void => {
-      if (!started) resolve(failed({ kind: 'aborted', cause: signal?.reason }));
-    };
-    const timer = untilDeadline === undefined ? undefined : setTimeout(() => {
-      if (!started) resolve({ result: call.contextExpired(), sent: 0, budgetExhausted: false });
-    }, Math.max(0, untilDeadline));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    admitted.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    });
-  });
+  // Still queued when the caller aborts or the context's deadline passes: fail now, nothing sent. Once started, the
+  // attempt answers both itself.
+  const end = await race(admitted, signal, untilDeadline);
+  if (end === ABORTED) return started ? admitted : failed({ kind: 'aborted', cause: signal?.reason });
+  if (end === TIMED_OUT) return started ? admitted : { result: call.contextExpired(), sent: 0, budgetExhausted: false };
+  return end;
 }
 
 /** Validates `bulkhead`: off unless given; `limit` is required. */

@@ -2,6 +2,7 @@
  * Option checks shared by the policies (which own their options) and the client: one TypeError format,
  * `<path> must be <rule>, got <value>`.
  */
+import { MAX_TIMER_MS } from '../context/timers.js';
 import { redactText } from '../logging/redact.js';
 
 /** A bad value for a message: strings redacted (a base URL may carry a token), objects by kind only. */
@@ -27,9 +28,6 @@ export function checkObject(path: string, value: unknown, known: readonly string
 
 /** An HTTP token (RFC 9110): what a header name or a method may be. */
 export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** The longest delay a Node timer honours; a longer one fires after 1 ms. */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 /** A number from 0 (exclusive when `positive`) to {@link MAX_TIMER_MS}, or the fallback when undefined. */
 export function duration(path: string, value: unknown, fallback: number, positive = false): number {

@@ -1,3 +1,4 @@
+import { ABORTED, TIMED_OUT, race } from '../context/timers.js';
 import type { StandardSchemaIssue, StandardSchemaResult, StandardSchemaV1 } from '../errors/standard-schema.js';
 
 /** What a schema made of a body: its output, or why not. */
@@ -34,14 +35,11 @@ export async function validateBody(schema: StandardSchemaV1, data: unknown, sign
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 /** How `promise` settled, or the signal's reason once it aborts first. Never rejects. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<Settled<T>> {
-  if (signal.aborted) return Promise.resolve({ ok: false, error: signal.reason as unknown });
-  return new Promise<Settled<T>>((resolve) => {
-    const onAbort = (): void => { resolve({ ok: false, error: signal.reason as unknown }); };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve({ ok: true, value }); },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); resolve({ ok: false, error }); },
-    );
-  });
+async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<Settled<T>> {
+  const settled = promise.then(
+    (value): Settled<T> => ({ ok: true, value }),
+    (error: unknown): Settled<T> => ({ ok: false, error }),
+  );
+  const end = await race(settled, signal, undefined);
+  return end === ABORTED || end === TIMED_OUT ? { ok: false, error: signal.reason as unknown } : end;
 }

@@ -1,3 +1,4 @@
+import { ABORTED, TIMED_OUT, race } from '../../context/timers.js';
 import { ATTEMPT_TIMEOUT, AttemptSignal } from '../../transport/attempt-signal.js';
 import type { Call } from '../call.js';
 import type { GuardedOutcome } from '../circuit-breaker/breaker.js';
@@ -21,25 +22,9 @@ export function attemptSignalFor(call: Call): AttemptSignal | undefined {
 }
 
 /** Settles with `pending`, or earlier — nothing sent — when the caller aborts or the deadline passes. */
-export function raceCallLimits(pending: Promise<GuardedOutcome>, call: Call): Promise<GuardedOutcome> {
-  const signal = call.signal;
-  return new Promise((resolve, reject) => {
-    const finish = (outcome: GuardedOutcome): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(outcome);
-    };
-    const onAbort = (): void => {
-      finish({ result: call.cancelled(), sent: 0 });
-    };
-    const timer = setTimeout(() => {
-      finish({ result: call.expired(), sent: 0 });
-    }, Math.max(0, call.remaining()));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    pending.then(finish, (error: unknown) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      reject(error instanceof Error ? error : new Error(String(error)));
-    });
-  });
+export async function raceCallLimits(pending: Promise<GuardedOutcome>, call: Call): Promise<GuardedOutcome> {
+  const end = await race(pending, call.signal, call.remaining());
+  if (end === ABORTED) return { result: call.cancelled(), sent: 0 };
+  if (end === TIMED_OUT) return { result: call.expired(), sent: 0 };
+  return end;
 }

@@ -54,22 +54,33 @@ export function classifyThrown(error: unknown, signal: AbortSignal, timeout: Att
  * msw's `HttpResponse.error()`) in its `NetworkError`, the system error down
  * its cause chain. A failure ky does not wrap counts when its cause chain
  * carries a system `code` — a custom fetch that throws `ECONNRESET` itself, or
- * a body read cut off by the socket (`UND_ERR_SOCKET`) — or when it is one of
- * the fetch failures ky would have wrapped. Codes that mean an invalid
- * argument were refused before anything was sent.
+ * a body read cut off by the socket (`UND_ERR_SOCKET`) — or when it carries
+ * the {@link NETWORK_FAILURE} mark (`createUndiciFetch()`'s failures, called
+ * without ky). Codes that mean an invalid argument were refused before
+ * anything was sent.
  */
 function isNetworkFailure(error: unknown, systemCode: string | undefined): boolean {
   if (systemCode !== undefined && ARGUMENT_CODES.test(systemCode)) return false;
-  return isNetworkError(error) || systemCode !== undefined || isUnwrappedFetchFailure(error);
+  return isNetworkError(error) || systemCode !== undefined || isMarkedNetworkFailure(error);
 }
 
 /**
- * undici's own network failures as ky would wrap them, when nothing did: a
- * fetch called without ky (`createUndiciFetch()`'s), or a body read after ky
- * returned. The messages are the two ky recognises from Node's fetch.
+ * Marks an error as the network failing, for a fetch the client calls without
+ * ky (`createUndiciFetch()`'s, whose errors are shaped as fetch's but need no
+ * message to be told apart): the transport classifies by this mark, never by
+ * message strings. A registered symbol, so two copies of the package agree.
  */
-function isUnwrappedFetchFailure(error: unknown): boolean {
-  return error instanceof TypeError && (error.message === 'fetch failed' || error.message === 'terminated');
+export const NETWORK_FAILURE: unique symbol = Symbol.for('resilient-http.fetch.networkFailure');
+
+/** Marks `error` with {@link NETWORK_FAILURE} (not enumerable: a copy of its fields does not carry it) and returns it. */
+export function markNetworkFailure<E extends Error>(error: E): E {
+  Object.defineProperty(error, NETWORK_FAILURE, { value: true });
+  return error;
+}
+
+/** True when `error` carries the {@link NETWORK_FAILURE} mark. */
+function isMarkedNetworkFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { [NETWORK_FAILURE]?: unknown })[NETWORK_FAILURE] === true;
 }
 
 /** The first string `code` down an error's cause chain (`ECONNREFUSED`, `UND_ERR_SOCKET`, …). */

@@ -1,7 +1,9 @@
 import { createClient, UpstreamNetworkError, UpstreamTimeoutError } from 'resilient-http';
 import { describe, expect, it } from 'vitest';
 
+// Tests of internals: the init-only mark and the errors createUndiciFetch() rejects with are not public.
 import { INIT_ONLY_FETCH } from '../../src/transport/init-only-fetch.js';
+import { fetchFailed, terminated } from '../../src/undici/fetch-errors.js';
 import { createUndiciFetch } from '../../src/undici/index.js';
 import { upstreamFailure } from '../support/rejection.js';
 
@@ -63,18 +65,31 @@ describe('a fetch marked as reading only the URL and init', () => {
     expect(marked.seen).toHaveLength(3);
   });
 
-  it.each([
-    ['marked (called without ky)', true],
-    ['unmarked (ky wraps it)', false],
-  ])("classifies fetch's own failure messages as network errors without a system code too: %s", async (_name, initOnly) => {
-    const failures = [new TypeError('fetch failed', { cause: new RangeError('status 600 is out of range') }), new TypeError('terminated')];
+  it("classifies createUndiciFetch()'s failures without a system code as network errors, by their mark", async () => {
+    // A status above 599 and a failing request-body stream: what the fetch rejects with, called without ky.
+    const failures = [fetchFailed(new RangeError('status 600 is out of range')), terminated(undefined)];
     for (const failure of failures) {
-      const failing = recordingFetch(initOnly, () => Promise.reject(failure));
+      const failing = recordingFetch(true, () => Promise.reject(failure));
       const error = await upstreamFailure(client(failing.fetch).get('entries/1'));
       expect(error).toBeInstanceOf(UpstreamNetworkError);
       expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', systemCode: undefined, attempts: 3 });
       expect(failing.seen).toHaveLength(3);
     }
+  });
+
+  it("classifies fetch's own failure messages as network errors through ky, which wraps them", async () => {
+    for (const failure of [new TypeError('fetch failed', { cause: new RangeError('status 600 is out of range') }), new TypeError('terminated')]) {
+      const failing = recordingFetch(false, () => Promise.reject(failure));
+      const error = await upstreamFailure(client(failing.fetch).get('entries/1'));
+      expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', systemCode: undefined, attempts: 3 });
+    }
+  });
+
+  it('reads no message: an unmarked error with a fetch-like message from a fetch called without ky is not the network', async () => {
+    const failing = recordingFetch(true, () => Promise.reject(new TypeError('fetch failed')));
+    const error = await upstreamFailure(client(failing.fetch).get('entries/1'));
+    expect(error).toMatchObject({ code: 'UPSTREAM_ERROR', attempts: 1 });
+    expect(failing.seen).toHaveLength(1);
   });
 
   it('is aborted by the attempt timeout through its init signal', async () => {

@@ -7,11 +7,12 @@ import { classifyThrown } from '../transport/network-error.js';
 import { runBeforeAttempt } from './before-attempt.js';
 import type { BeforeAttemptHook } from './before-attempt.js';
 import type { Call } from './call.js';
-import type { GuardedOutcome } from './circuit-breaker/breaker.js';
+import type { RunningAttempt } from './compose.js';
 import { Credentials, ProviderFailed } from './credentials.js';
 import type { HeldToken, ResolvedAuth } from './credentials.js';
 import { attemptSignalFor } from './deadline/deadline.js';
-import type { RunningAttempt } from './hedging.js';
+import { outcome } from './outcome.js';
+import type { CallOutcome } from './outcome.js';
 
 /** Sends one attempt with what {@link AttemptCredentials} prepared. */
 export type SendPrepared = (call: Call, signal: AbortSignal, timeLeftMs: number, overrides: AttemptOverrides) => Promise<AttemptResult>;
@@ -54,10 +55,10 @@ export class AttemptCredentials {
   }
 
   /** One attempt that is not hedged: its result, and the requests it sent (0 to 2). */
-  async run(call: Call, send: SendPrepared): Promise<GuardedOutcome> {
+  async run(call: Call, send: SendPrepared): Promise<CallOutcome> {
     const attempt = new CredentialedAttempt(this, call, send);
     const result = await attempt.promise;
-    return { result, sent: attempt.sent };
+    return outcome(result, attempt.sent);
   }
 
   /** Starts one hedged attempt; `undefined` when the call's deadline has passed. */

@@ -1,11 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-import { BulkheadRejectedError } from 'cockatiel';
+import { BulkheadRejectedError, bulkhead } from 'cockatiel';
 import type { BulkheadPolicy } from 'cockatiel';
 
 import { ABORTED, TIMED_OUT, race } from '../context/timers.js';
-import { failed } from './call.js';
-import type { Call, CallOutcome } from './call.js';
+import type { Call } from './call.js';
+import type { LayerFactory, Step } from './compose.js';
+import { failed, outcome } from './outcome.js';
+import type { CallOutcome } from './outcome.js';
 import { checkObject, fail, integer } from './validate.js';
 
 /** Bulkhead: a cap on concurrent requests to the upstream. */
@@ -35,18 +37,18 @@ export type ResolvedBulkhead = Required<BulkheadOptions>;
  * sent. A queued call runs in its own caller's AsyncLocalStorage context,
  * whichever call freed the slot.
  */
-export async function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work: () => Promise<CallOutcome>): Promise<CallOutcome> {
+async function throughBulkhead(policy: BulkheadPolicy, call: Call, work: Step): Promise<CallOutcome> {
   const signal = call.signal;
   let started = false;
   // cockatiel starts a queued task from the call that freed its slot, in that call's context: bind it to its own
   // caller's context now, so its retries, logs and events carry its own request ID.
   const inCallersContext = AsyncLocalStorage.snapshot();
-  const admitted = bulkhead
+  const admitted = policy
     .execute(() => inCallersContext(() => {
       started = true;
       if (signal?.aborted === true) return Promise.resolve(failed({ kind: 'aborted', cause: signal.reason }));
-      if (call.pastContextDeadline()) return Promise.resolve({ result: call.contextExpired(), sent: 0, budgetExhausted: false });
-      return work();
+      if (call.pastContextDeadline()) return Promise.resolve(outcome(call.contextExpired(), 0));
+      return work(call);
     }))
     .catch((error: unknown) => {
       if (error instanceof BulkheadRejectedError) return failed({ kind: 'concurrency-limit', cause: error });
@@ -58,8 +60,32 @@ export async function throughBulkhead(bulkhead: BulkheadPolicy, call: Call, work
   // attempt answers both itself.
   const end = await race(admitted, signal, untilDeadline);
   if (end === ABORTED) return started ? admitted : failed({ kind: 'aborted', cause: signal?.reason });
-  if (end === TIMED_OUT) return started ? admitted : { result: call.contextExpired(), sent: 0, budgetExhausted: false };
+  if (end === TIMED_OUT) return started ? admitted : outcome(call.contextExpired(), 0);
   return end;
+}
+
+/**
+ * The bulkhead, outermost: a cap on the client's calls in flight, with a
+ * bounded queue. A download (`stream()`) holds its slot until its body ends,
+ * not only until its headers: the bulkhead's work settles then, the call at
+ * its headers.
+ */
+export const bulkheadLayer: LayerFactory<{ readonly config: { readonly bulkhead: ResolvedBulkhead | undefined } }> = ({ config }) => {
+  if (config.bulkhead === undefined) return undefined;
+  const policy = bulkhead(config.bulkhead.limit, config.bulkhead.queue);
+  return (next) => (call) => (call.request.responseType === 'stream' ? holdingSlot(policy, call, next) : throughBulkhead(policy, call, next));
+};
+
+/** A download's way through the bulkhead: resolves at its headers, frees the slot when its body ends. */
+function holdingSlot(policy: BulkheadPolicy, call: Call, next: Step): Promise<CallOutcome> {
+  return new Promise<CallOutcome>((resolve, reject) => {
+    throughBulkhead(policy, call, async () => {
+      const answer = await next(call);
+      resolve(answer);
+      if (call.bodyEnded !== undefined) await call.bodyEnded;
+      return answer;
+    }).then(resolve, reject);
+  });
 }
 
 /** Validates `bulkhead`: off unless given; `limit` is required. */

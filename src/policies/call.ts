@@ -1,4 +1,3 @@
-import type { AttemptFailure } from '../errors/attempt-failure.js';
 import type { CallEventBase } from '../events/events.js';
 import { redactUrl } from '../logging/redact.js';
 import type { AttemptResult } from '../transport/attempt-result.js';
@@ -6,14 +5,6 @@ import { AbortReason, TOTAL_TIMEOUT } from '../transport/attempt-signal.js';
 import type { AttemptSignal } from '../transport/attempt-signal.js';
 import type { AttemptRequest } from '../transport/attempt.js';
 import type { OutgoingRequest } from './outgoing-request.js';
-
-/** What one call came to, before it becomes a response or an error. */
-export interface CallOutcome {
-  result: AttemptResult;
-  /** Requests sent to the upstream, hedges included. */
-  sent: number;
-  budgetExhausted: boolean;
-}
 
 /**
  * One call as the policies see it: the prepared request, its deadline, and
@@ -170,9 +161,4 @@ export class Call {
   cancelled(): AttemptResult {
     return { ok: false, failure: { kind: 'aborted', cause: this.signal?.reason } };
   }
-}
-
-/** An outcome with nothing sent. */
-export function failed(failure: AttemptFailure): CallOutcome {
-  return { result: { ok: false, failure }, sent: 0, budgetExhausted: false };
 }

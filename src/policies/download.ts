@@ -1,9 +1,11 @@
+import type { Clock } from '../context/clock.js';
 import type { AttemptFailure } from '../errors/attempt-failure.js';
 import type { EventSink } from '../events/events.js';
 import type { AttemptResponse, AttemptResult } from '../transport/attempt-result.js';
 import type { AttemptSignal } from '../transport/attempt-signal.js';
 import type { Call } from './call.js';
-import type { GuardedOutcome } from './circuit-breaker/breaker.js';
+import type { Step } from './compose.js';
+import type { OverloadControl } from './overload.js';
 import { checkResumed, rangeHeaders, resumePointOf } from './resume.js';
 import type { ResumePoint } from './resume.js';
 import { decideRetry } from './retry/decision.js';
@@ -15,8 +17,12 @@ import type { BodyHost, Resumed } from './streamed-body.js';
 export interface DownloadSteps {
   /** Where events go. */
   readonly sink: EventSink;
-  /** One attempt through the breaker, its transitions reported. */
-  attempt(call: Call): Promise<GuardedOutcome>;
+  /** The random source of the backoff's jitter. */
+  readonly clock: Clock;
+  /** Told of every failed resume, as of every failed attempt. */
+  readonly overload: OverloadControl;
+  /** One attempt through the breaker inward, its transitions reported. */
+  readonly attempt: Step;
   /** True while the breaker rejects every attempt. */
   breakerOpen(): boolean;
   /** True when the retry budget allows one more retry (its refusal reported otherwise). */
@@ -71,7 +77,7 @@ async function resume(call: Call, first: AttemptFailure, sent: number, delivered
   let more = 0;
   const stop = (budgetExhausted = false): ResumeRun => ({ outcome: { ok: false, failure }, sent: more, budgetExhausted });
   for (let attempt = sent; ; attempt++) {
-    const answer = decideRetry({ failure, attempt, retry: request.retry, idempotent: true, remainingMs: call.remaining(), random: Math.random() });
+    const answer = decideRetry({ failure, attempt, retry: request.retry, idempotent: true, remainingMs: call.remaining(), random: steps.clock.random() });
     if (!answer.retry || steps.breakerOpen()) return stop();
     if (!steps.retryAllowed(call, attempt, 'resume')) return stop(true);
     if (steps.sink.wants('retry')) {
@@ -87,6 +93,7 @@ async function resume(call: Call, first: AttemptFailure, sent: number, delivered
     const live = call.takeAttempt();
     if (!result.ok) {
       failure = result.failure;
+      steps.overload.noteFailure(call, failure);
       continue;
     }
     const body = result.response.body;

@@ -1,8 +1,13 @@
+import type { EventSink } from '../events/events.js';
 import type { AttemptResult } from '../transport/attempt-result.js';
-import type { AbortReason } from '../transport/attempt-signal.js';
 import { HEDGE_LOST } from '../transport/attempt-signal.js';
-import type { GuardedOutcome } from './circuit-breaker/breaker.js';
 import { isUnhealthy } from './circuit-breaker/health.js';
+import type { Attempts, LayerFactory, RunningAttempt } from './compose.js';
+import { outcome } from './outcome.js';
+import type { CallOutcome } from './outcome.js';
+import type { OverloadControl } from './overload.js';
+import { spendRetry } from './retry/spend.js';
+import type { RetryBudget } from './retry/budget.js';
 import { checkObject, duration, fail, integer } from './validate.js';
 
 /** Hedged requests: send another attempt when the first is slow (GET/HEAD, or with an idempotency key). */
@@ -18,14 +23,6 @@ export interface HedgingOptions {
 
 /** Hedging settings with every default filled in. */
 export type ResolvedHedging = Required<HedgingOptions>;
-
-/** One attempt in flight, as the hedging policy sees it. */
-export interface RunningAttempt {
-  readonly promise: Promise<AttemptResult>;
-  abort(reason: AbortReason): void;
-  /** Requests it has sent, when that may be other than one (credentials: none yet, or a re-send after a 401). */
-  readonly sent?: number;
-}
 
 /** How to hedge. */
 export interface HedgePlan {
@@ -49,7 +46,7 @@ export interface HedgePlan {
  * flight failed transiently, the group fails with the last failure and the
  * retry policy takes over.
  */
-export function runHedged(plan: HedgePlan): Promise<GuardedOutcome> {
+export function runHedged(plan: HedgePlan): Promise<CallOutcome> {
   return new Promise((resolve) => {
     const running = new Set<RunningAttempt>();
     let sent = 0;
@@ -65,7 +62,7 @@ export function runHedged(plan: HedgePlan): Promise<GuardedOutcome> {
         attempt.abort(HEDGE_LOST);
       }
       running.clear();
-      resolve({ result, sent });
+      resolve(outcome(result, sent));
     };
     const launch = (): void => {
       const attempt = plan.start();
@@ -108,3 +105,41 @@ export function normalizeHedging(value: HedgingOptions | false | undefined): Res
   if (raw.delay === undefined) fail('hedging.delay', 'a finite number > 0 (ms)', undefined);
   return { delay: duration('hedging.delay', raw.delay, 0, true), maxHedges: integer('hedging.maxHedges', raw.maxHedges, 1, 1) };
 }
+
+/** What the hedging layer reads of its client. */
+export interface HedgingPolicies {
+  readonly config: { readonly hedging: ResolvedHedging | undefined };
+  readonly sink: EventSink;
+  readonly budget: RetryBudget | undefined;
+  readonly overload: OverloadControl;
+  readonly attempts: Attempts;
+}
+
+/**
+ * Hedging, per attempt of a hedgeable call (GET, HEAD, or one with an
+ * idempotency key, not a download): each hedge must be allowed by overload
+ * control and paid from the retry budget, and is reported as a `hedge`
+ * event. Other calls pass through.
+ */
+export const hedgingLayer: LayerFactory<HedgingPolicies> = ({ config, sink, budget, overload, attempts }) => {
+  const hedging = config.hedging;
+  if (hedging === undefined) return undefined;
+  return (next) => (call) => {
+    if (!call.request.hedgeable) return next(call);
+    if (call.signal?.aborted === true) return Promise.resolve(outcome(call.cancelled(), 0));
+    const groupStart = performance.now();
+    return runHedged({
+      delay: hedging.delay,
+      maxHedges: hedging.maxHedges,
+      start: () => attempts.start(call),
+      expired: () => call.expired(),
+      mayHedge: (hedge) => {
+        if (call.remaining() <= 0 || !overload.admitsHedge(call)) return false;
+        if (!spendRetry(budget, sink, call, hedge, 'hedge', 'slow attempt')) return false;
+        if (sink.wants('hedge')) sink.emit('hedge', { ...call.base(), hedge, afterMs: Math.round(performance.now() - groupStart) });
+        return true;
+      },
+    });
+  };
+};
+

@@ -4,12 +4,16 @@ import type { EventSink, ThrottleEvent } from '../events/events.js';
 import { AdaptiveThrottle } from './adaptive-throttling.js';
 import type { ResolvedAdaptiveThrottling } from './adaptive-throttling.js';
 import type { Call } from './call.js';
-import type { GuardedOutcome } from './circuit-breaker/breaker.js';
+import type { LayerFactory, Step } from './compose.js';
+import { outcome } from './outcome.js';
+import type { CallOutcome } from './outcome.js';
 import { FleetGuard } from './fleet.js';
 import type { ResolvedFleet, StoreReport } from './fleet.js';
 import { LocalWindows, findSlot, maxSlotWait, windowOf } from './rate-limit.js';
 import type { ResolvedRateLimit, SlotAnswer } from './rate-limit.js';
 import { sleep } from './sleep.js';
+import type { Clock } from '../context/clock.js';
+import { SYSTEM_CLOCK } from '../context/clock.js';
 
 /** The overload policies of one client, resolved; `undefined` turns one off. Fleet pauses are always on. */
 export interface OverloadConfig {
@@ -19,18 +23,9 @@ export interface OverloadConfig {
   readonly fleet: ResolvedFleet | undefined;
 }
 
-/** The clock (epoch ms, shared by a fleet's instances) and random source the overload policies use. */
-export interface OverloadClock {
-  now(): number;
-  random(): number;
-}
-
-/** Read at each use, so tests may replace `Date.now` or `Math.random`. */
-const SYSTEM_CLOCK: OverloadClock = { now: () => Date.now(), random: () => Math.random() };
-
 /** An attempt refused locally, nothing sent. */
-function refused(reason: ThrottleReason, retryAfterMs: number | undefined): GuardedOutcome {
-  return { result: { ok: false, failure: { kind: 'throttled', reason, retryAfterMs } }, sent: 0 };
+function refused(reason: ThrottleReason, retryAfterMs: number | undefined): CallOutcome {
+  return outcome({ ok: false, failure: { kind: 'throttled', reason, retryAfterMs } }, 0);
 }
 
 /**
@@ -45,7 +40,7 @@ function refused(reason: ThrottleReason, retryAfterMs: number | undefined): Guar
  */
 export class OverloadControl {
   readonly #sink: EventSink;
-  readonly #clock: OverloadClock;
+  readonly #clock: Clock;
   readonly #adaptive: AdaptiveThrottle | undefined;
   readonly #rateLimit: ResolvedRateLimit | undefined;
   readonly #fleet: ResolvedFleet | undefined;
@@ -65,7 +60,7 @@ export class OverloadControl {
    * @param sink - Where `throttle` events go.
    * @param clock - Epoch clock and random source.
    */
-  constructor(config: OverloadConfig, sink: EventSink, clock: OverloadClock = SYSTEM_CLOCK) {
+  constructor(config: OverloadConfig, sink: EventSink, clock: Clock = SYSTEM_CLOCK) {
     this.#sink = sink;
     this.#clock = clock;
     const adaptive = config.adaptiveThrottling;
@@ -128,7 +123,7 @@ export class OverloadControl {
   }
 
   /** Runs one attempt (or hedged group) through the overload layers; a refusal comes back with nothing sent. */
-  async run(call: Call, attempts: () => Promise<GuardedOutcome>): Promise<GuardedOutcome> {
+  async run(call: Call, next: Step): Promise<CallOutcome> {
     const adaptive = this.#adaptive;
     if (adaptive?.refuses() === true) {
       this.#emit(call, 'throttled', 'adaptive', undefined);
@@ -136,13 +131,13 @@ export class OverloadControl {
     }
     const refusal = (await this.#waitForPause(call)) ?? (await this.#waitForSlot(call));
     if (refusal !== undefined) return refusal;
-    const outcome = await attempts();
-    if (adaptive !== undefined && outcome.sent > 0) adaptive.record(outcome.result);
-    return outcome;
+    const answer = await next(call);
+    if (adaptive !== undefined && answer.sent > 0) adaptive.record(answer.result);
+    return answer;
   }
 
   /** Waits out a running pause, or refuses when it outlasts the call's time left. */
-  async #waitForPause(call: Call): Promise<GuardedOutcome | undefined> {
+  async #waitForPause(call: Call): Promise<CallOutcome | undefined> {
     let until = this.#local.pausedUntil;
     const fleet = this.#fleet;
     if (fleet !== undefined && this.#guard !== undefined) {
@@ -156,7 +151,7 @@ export class OverloadControl {
   }
 
   /** Takes a rate-limit slot, waiting for its window, or refuses when none is free within the call's time left. */
-  async #waitForSlot(call: Call): Promise<GuardedOutcome | undefined> {
+  async #waitForSlot(call: Call): Promise<CallOutcome | undefined> {
     const rateLimit = this.#rateLimit;
     if (rateLimit === undefined) return undefined;
     const answer = await this.#findSlot(call, rateLimit);
@@ -194,7 +189,7 @@ export class OverloadControl {
   }
 
   /** Waits `waitMs` for `reason` within the call's time left (else refuses at once); `undefined` when it may go on. */
-  async #wait(call: Call, reason: ThrottleReason, waitMs: number): Promise<GuardedOutcome | undefined> {
+  async #wait(call: Call, reason: ThrottleReason, waitMs: number): Promise<CallOutcome | undefined> {
     if (waitMs >= call.remaining()) {
       this.#emit(call, 'throttled', reason, waitMs);
       return refused(reason, waitMs);
@@ -204,8 +199,8 @@ export class OverloadControl {
   }
 
   /** Waits `waitMs`; `undefined` when the call may go on, its cancellation when it was cancelled meanwhile. */
-  async #sleep(call: Call, waitMs: number): Promise<GuardedOutcome | undefined> {
-    return (await sleep(waitMs, call.signal)) ? undefined : { result: call.cancelled(), sent: 0 };
+  async #sleep(call: Call, waitMs: number): Promise<CallOutcome | undefined> {
+    return (await sleep(waitMs, call.signal)) ? undefined : outcome(call.cancelled(), 0);
   }
 
   #reporter(call: Call): StoreReport {
@@ -221,3 +216,11 @@ export class OverloadControl {
     this.#sink.emit('throttle', event);
   }
 }
+
+/**
+ * The overload layer, per attempt (a hedge asks {@link OverloadControl.admitsHedge}):
+ * always in the chain, since any client's `Retry-After` pauses it, but a
+ * field read while nothing is at work.
+ */
+export const overloadLayer: LayerFactory<{ readonly overload: OverloadControl }> = ({ overload }) => (next) => (call) =>
+  overload.passive ? next(call) : overload.run(call, next);

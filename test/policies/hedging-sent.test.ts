@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { runHedged } from '../../src/policies/hedging.js';
-import type { RunningAttempt } from '../../src/policies/hedging.js';
+import type { RunningAttempt } from '../../src/policies/compose.js';
 import type { AttemptResult } from '../../src/transport/attempt-result.js';
 
 const ANSWERED: AttemptResult = { ok: true, response: { status: 200, headers: new Headers(), data: undefined } };
@@ -19,6 +19,6 @@ describe('a hedged group counts the requests its attempts report', () => {
   ])('%s', async (_case, attempts, sent) => {
     const queue = [...attempts];
     const outcome = await runHedged({ delay: 1, maxHedges: 1, start: () => queue.shift(), expired: () => ANSWERED, mayHedge: () => true });
-    expect(outcome).toEqual({ result: ANSWERED, sent });
+    expect(outcome).toEqual({ result: ANSWERED, sent, budgetExhausted: false });
   });
 });

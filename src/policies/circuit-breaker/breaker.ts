@@ -11,17 +11,15 @@ import {
 import type { CircuitBreakerPolicy } from 'cockatiel';
 
 import type { AttemptResult } from '../../transport/attempt-result.js';
+import type { Call } from '../call.js';
+import type { Step } from '../compose.js';
+import { outcome } from '../outcome.js';
+import type { CallOutcome } from '../outcome.js';
 import { isUnhealthy } from './health.js';
 import type { ResolvedBreaker } from './options.js';
 
 /** The state of a client's circuit breaker. */
 export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
-
-/** What the breaker wraps: one attempt (or hedged group) and how many requests it sent. */
-export interface GuardedOutcome {
-  readonly result: AttemptResult;
-  readonly sent: number;
-}
 
 const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Closed]: 'closed',
@@ -37,7 +35,7 @@ const NO_TRANSITIONS: readonly CircuitStateName[] = [];
 
 /** Thrown through cockatiel for a cancelled attempt, so it neither counts as a failure nor as a success. */
 class NeutralOutcome extends Error {
-  constructor(readonly outcome: GuardedOutcome) {
+  constructor(readonly outcome: CallOutcome) {
     super('cancelled attempt');
   }
 }
@@ -83,7 +81,7 @@ function isShedding(result: AttemptResult): boolean {
 }
 
 /** An unhealthy answer the upstream actually gave: nothing sent proves nothing. */
-function isFailure(outcome: GuardedOutcome): boolean {
+function isFailure(outcome: CallOutcome): boolean {
   return outcome.sent > 0 && isUnhealthy(outcome.result);
 }
 
@@ -96,9 +94,11 @@ function isFailure(outcome: GuardedOutcome): boolean {
  */
 export class Breaker {
   readonly #policy: CircuitBreakerPolicy;
+  /** cockatiel's breaker (consecutive or sampling) the policy decides with; told of successes directly while closed. */
+  readonly #breaker: ConsecutiveBreaker | SamplingBreaker;
   readonly #transitions: CircuitStateName[] = [];
   /** Cancelled half-open probes, counted as failures: cockatiel closes the circuit on an unhandled error there. */
-  readonly #cancelledProbes = new WeakSet<GuardedOutcome>();
+  readonly #cancelledProbes = new WeakSet<CallOutcome>();
 
   /** True when a 429 or 503 counts neither way: the client throttles itself on them (adaptive throttling). */
   readonly #sheddingIsNeutral: boolean;
@@ -113,8 +113,9 @@ export class Breaker {
     const breaker = options.sampling === undefined
       ? new ConsecutiveBreaker(options.consecutiveFailures)
       : new SamplingBreaker(options.sampling);
+    this.#breaker = breaker;
     this.#policy = circuitBreaker(
-      handleWhenResult((outcome) => isFailure(outcome as GuardedOutcome) || this.#cancelledProbes.has(outcome as GuardedOutcome)),
+      handleWhenResult((outcome) => isFailure(outcome as CallOutcome) || this.#cancelledProbes.has(outcome as CallOutcome)),
       { halfOpenAfter: options.halfOpenAfter, breaker, ...restoredState(options) },
     );
     this.#policy.onStateChange((state) => {
@@ -145,32 +146,59 @@ export class Breaker {
   }
 
   /**
-   * Runs `fn` through the breaker. An open (or isolated) circuit comes back as
-   * a `circuit-open` failure with nothing sent.
+   * Runs `next` for `call` through the breaker. An open (or isolated)
+   * circuit comes back as a `circuit-open` failure with nothing sent.
+   *
+   * While the circuit is closed, the attempt runs outside cockatiel and its
+   * outcome is told to the breaker (`success`), or — for a failure, off the
+   * healthy path — handed to cockatiel's policy as its result, which counts it
+   * and opens the circuit when the breaker says so: the same decisions, for
+   * two async frames and three allocations fewer per healthy call.
    */
-  async execute(fn: () => Promise<GuardedOutcome>, signal: AbortSignal | undefined): Promise<GuardedOutcome> {
+  execute(next: Step, call: Call): Promise<CallOutcome> {
+    return this.#policy.state === CircuitState.Closed ? this.#closed(next, call) : this.#throughPolicy(next, call);
+  }
+
+  async #closed(next: Step, call: Call): Promise<CallOutcome> {
+    const answer = await next(call);
+    // Another call may have opened the circuit meanwhile: a late answer then counts neither way, as a neutral one.
+    if (this.#policy.state !== CircuitState.Closed || this.#countsNeitherWay(answer)) return answer;
+    if (isFailure(answer)) {
+      await this.#policy.execute(() => Promise.resolve(answer)).catch(() => undefined);
+    } else {
+      this.#breaker.success(CircuitState.Closed);
+    }
+    return answer;
+  }
+
+  /** A cancelled call, one refused before it left, one that sent nothing, or shedding the throttle owns. */
+  #countsNeitherWay(answer: CallOutcome): boolean {
+    return answer.sent === 0 || isNeutral(answer.result) || (this.#sheddingIsNeutral && isShedding(answer.result));
+  }
+
+  async #throughPolicy(next: Step, call: Call): Promise<CallOutcome> {
+    const signal = call.signal;
     try {
       return await this.#policy.execute(async () => {
-        // `fn` runs outside Closed only as a half-open probe: cockatiel 4 enters HalfOpen before running it (3.x ran it
+        // `next` runs outside Closed only as a half-open probe: cockatiel 4 enters HalfOpen before running it (3.x ran it
         // while still Open).
         const state = this.#policy.state;
         const probe = state === CircuitState.HalfOpen || state === CircuitState.Open;
-        const outcome = await fn();
-        if (outcome.sent === 0 || isNeutral(outcome.result) || (this.#sheddingIsNeutral && isShedding(outcome.result))) {
-          // A cancelled call, one refused before it left, or one that sent nothing says nothing either way. A cancelled probe
-          // proves nothing about the upstream either: reopen rather than let cockatiel close.
-          if (!probe) throw new NeutralOutcome(outcome);
-          this.#cancelledProbes.add(outcome);
+        const answer = await next(call);
+        if (this.#countsNeitherWay(answer)) {
+          // A cancelled probe proves nothing about the upstream: reopen rather than let cockatiel close.
+          if (!probe) throw new NeutralOutcome(answer);
+          this.#cancelledProbes.add(answer);
         }
-        return outcome;
+        return answer;
       }, signal);
     } catch (error) {
       if (error instanceof NeutralOutcome) return error.outcome;
       if (isBrokenCircuitError(error) || error instanceof IsolatedCircuitError) {
-        return { result: { ok: false, failure: { kind: 'circuit-open', cause: error } }, sent: 0 };
+        return outcome({ ok: false, failure: { kind: 'circuit-open', cause: error } }, 0);
       }
       if (error instanceof TaskCancelledError) {
-        return { result: { ok: false, failure: { kind: 'aborted', cause: signal?.reason } }, sent: 0 };
+        return outcome({ ok: false, failure: { kind: 'aborted', cause: signal?.reason } }, 0);
       }
       throw error;
     }

@@ -1,7 +1,9 @@
 import { ABORTED, TIMED_OUT, race } from '../../context/timers.js';
 import { ATTEMPT_TIMEOUT, AttemptSignal } from '../../transport/attempt-signal.js';
 import type { Call } from '../call.js';
-import type { GuardedOutcome } from '../circuit-breaker/breaker.js';
+import type { LayerFactory } from '../compose.js';
+import { outcome } from '../outcome.js';
+import type { CallOutcome } from '../outcome.js';
 
 /**
  * One attempt's signal, firing at the earlier of the attempt timeout and the
@@ -22,9 +24,20 @@ export function attemptSignalFor(call: Call): AttemptSignal | undefined {
 }
 
 /** Settles with `pending`, or earlier — nothing sent — when the caller aborts or the deadline passes. */
-export async function raceCallLimits(pending: Promise<GuardedOutcome>, call: Call): Promise<GuardedOutcome> {
+export async function raceCallLimits(pending: Promise<CallOutcome>, call: Call): Promise<CallOutcome> {
   const end = await race(pending, call.signal, call.remaining());
-  if (end === ABORTED) return { result: call.cancelled(), sent: 0 };
-  if (end === TIMED_OUT) return { result: call.expired(), sent: 0 };
+  if (end === ABORTED) return outcome(call.cancelled(), 0);
+  if (end === TIMED_OUT) return outcome(call.expired(), 0);
   return end;
 }
+
+/**
+ * The total timeout: starts the call's deadline once the bulkhead (if any)
+ * admits it — queueing is not the upstream's time — bounded by the request
+ * context's deadline. Each attempt's timer then fires at the earlier of its
+ * own limit and this deadline (see {@link attemptSignalFor}).
+ */
+export const deadlineLayer: LayerFactory<unknown> = () => (next) => (call) => {
+  call.admit();
+  return next(call);
+};

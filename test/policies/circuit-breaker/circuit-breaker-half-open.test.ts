@@ -8,8 +8,8 @@ import { answerJson, answerLater, startRealServer } from '../../support/real-ser
 import type { RealServer } from '../../support/real-server.js';
 
 describe('circuit breaker: calls held behind a half-open probe', () => {
-  // The probe is a real answer that takes 1.5 s; the held calls give up after 50 ms or 200 ms.
-  const PROBE_MS = 1_500;
+  // The probe is a real answer that takes 0.6 s; the held calls give up after 50 ms or 200 ms.
+  const PROBE_MS = 600;
   let upstream: RealServer;
   beforeAll(async () => {
     upstream = await startRealServer((request, response) => {
@@ -27,7 +27,7 @@ describe('circuit breaker: calls held behind a half-open probe', () => {
     await upstream.close();
   });
 
-  /** Opens a breaker on one 500, then starts a probe that the server holds for 1.5 s. */
+  /** Opens a breaker on one 500, then starts a probe that the server holds for 0.6 s. */
   async function halfOpenWithSlowProbe(): Promise<{ breaker: Client; probe: Promise<unknown>; order: string[] }> {
     upstream.reset();
     const breaker = createClient(upstream.url, {

@@ -1,4 +1,5 @@
 import { checkObject, fail, ratio } from './validate.js';
+import { redactText } from '../logging/redact.js';
 
 /**
  * Where the instances of a fleet keep what they share: the rate limit's
@@ -159,7 +160,8 @@ export class FleetGuard {
       this.#retryAt = now + STORE_RETRY_MS;
       if (now - this.#reportedAt >= FALLBACK_REPORT_MS) {
         this.#reportedAt = now;
-        report('fallback', error instanceof Error ? error.message : String(error));
+        // A store's message may carry its URL with a password (redis://:secret@host): redacted where it enters the event.
+        report('fallback', redactText(error instanceof Error ? error.message : String(error)));
       }
       return local();
     }

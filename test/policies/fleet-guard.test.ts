@@ -59,6 +59,20 @@ describe('FleetGuard: the fleet store behind a 100 ms fuse', () => {
     expect(reports).toEqual([['fallback', 'ECONNREFUSED 127.0.0.1:6379'], ['restored', undefined]]);
   });
 
+  it('redacts credentials in the store error before reporting it', async () => {
+    const store: FleetStore = {
+      takeSlot: () => Promise.reject(new Error('connect failed: redis://default:hunter2@cache.internal:6379 (password=hunter2)')),
+      pause: () => Promise.resolve(),
+      pausedUntil: () => Promise.resolve(0),
+    };
+    const reports: (string | undefined)[] = [];
+    const guard = new FleetGuard(store, () => 1_000_000);
+    expect(await guard.run((s) => s.takeSlot('k', 1, 1, 1000), () => false, (_decision, detail) => reports.push(detail))).toBe(false);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toContain('cache.internal');
+    expect(reports[0]).not.toContain('hunter2');
+  });
+
   it('reports a fallback at most once a minute while the store stays away', async () => {
     const { take, reports, mode, advance } = setup();
     mode('fail');

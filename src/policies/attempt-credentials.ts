@@ -144,7 +144,7 @@ class CredentialedAttempt implements RunningAttempt {
     if (remaining <= 0) return call.expired();
     const signal = this.#track(new AttemptSignal(remaining, call.deadlineReason, call.signal));
     try {
-      return await credentials.obtain(rejected, signal.signal);
+      return await credentials.obtain(rejected, signal.signal, remaining);
     } catch (error) {
       if (error instanceof ProviderFailed) return { ok: false, failure: { kind: 'credentials', cause: error.cause } };
       return { ok: false, failure: classifyThrown(error, signal.signal, call.request.timeout) };

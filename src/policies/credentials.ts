@@ -134,6 +134,8 @@ export class Credentials {
   #current: HeldToken | undefined;
   #previous: HeldToken | undefined;
   #pending: PendingToken | undefined;
+  /** Tokens handed to calls but not held (their request was overtaken), scrubbed until the next token is held. */
+  #strays: string[] = [];
   /** Counts the requests to the provider: only the latest one's token is held. */
   #requests = 0;
 
@@ -159,16 +161,19 @@ export class Credentials {
    *
    * @param rejected - The token the upstream answered 401 to: the provider is asked with `refresh: true`, unless another call has already replaced it.
    * @param signal - Stops this call's wait; the provider's request goes on while another call waits for it.
+   * @param maxWaitMs - How long this call may wait. It does not join a request that has already run that long
+   *   (a provider that hangs would otherwise hold every later call as long as one still waits): it asks anew, and
+   *   the old request is aborted once its own waiters have given up.
    * @returns The token; rejects with {@link ProviderFailed}, or with the signal's reason.
    */
-  obtain(rejected: HeldToken | undefined, signal: AbortSignal): Promise<HeldToken> {
+  obtain(rejected: HeldToken | undefined, signal: AbortSignal, maxWaitMs = Number.POSITIVE_INFINITY): Promise<HeldToken> {
     if (signal.aborted) return Promise.reject(signal.reason as Error);
     const fresh = this.fresh();
     if (fresh !== undefined && fresh !== rejected) return Promise.resolve(fresh);
     const refresh = rejected !== undefined && rejected === this.#current;
     let pending = this.#pending;
     // A refresh must not ride on a plain request that began before the 401: it may hand back the rejected token.
-    if (pending === undefined || (refresh && !pending.refresh)) pending = this.#request(refresh);
+    if (pending === undefined || (refresh && !pending.refresh) || performance.now() - pending.startedAt >= maxWaitMs) pending = this.#request(refresh);
     return pending.wait(signal);
   }
 
@@ -190,12 +195,18 @@ export class Credentials {
     // A request every call gave up on may still answer: nobody asked for that token any more. Nor is a plain request
     // that a refresh overtook (a 401 meanwhile) let to replace the refreshed token with an older one.
     if (!signal.aborted && request === this.#requests) this.#hold(held);
+    else if (!signal.aborted) {
+      // Its waiters still send it: scrubbed like a held one until the next token is held.
+      rememberSecret(held.token);
+      this.#strays.push(held.token);
+    }
     return held;
   }
 
   /** Holds a new token; the one before the previous is no longer scrubbed from text. */
   #hold(held: HeldToken): void {
     rememberSecret(held.token);
+    for (const stray of this.#strays.splice(0)) forgetSecret(stray);
     if (this.#previous !== undefined) forgetSecret(this.#previous.token);
     this.#previous = this.#current;
     this.#current = held;
@@ -222,6 +233,8 @@ function accept(given: unknown, scheme: string): HeldToken {
 /** One request to the provider, shared by the calls waiting for it. */
 class PendingToken {
   #waiters = 0;
+  /** When the provider was asked, on the `performance.now()` clock. */
+  readonly startedAt = performance.now();
 
   /**
    * @param refresh - Asked with `refresh: true`.

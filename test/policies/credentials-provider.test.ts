@@ -6,6 +6,9 @@ import type { ExpiringToken, TokenRequest } from 'resilient-http';
 import { describe, expect, it, vi } from 'vitest';
 
 import { server, useMsw } from '../../mocks/server.js';
+// Internals, for the one case no public call can order: a provider request overtaken by a refresh.
+import { redactText } from '../../src/logging/redact.js';
+import { Credentials, normalizeAuth } from '../../src/policies/credentials.js';
 import { upstreamFailure } from '../support/rejection.js';
 import { BASE, client, seen, upstream } from '../support/token-upstream.js';
 
@@ -133,6 +136,28 @@ describe('auth: waiting for a token', () => {
     expect(signal?.aborted).toBe(true);
     expect(seen).toEqual([]);
   });
+  it('does not hold later calls on a provider request older than they may wait: they ask anew, and the hung one is aborted', async () => {
+    upstream(['Bearer second-token']);
+    const signals: AbortSignal[] = [];
+    // The first request to the provider never settles; any later one answers at once.
+    const token = (request: TokenRequest): Promise<string> | string => {
+      signals.push(request.signal);
+      return signals.length === 1 ? new Promise<string>(() => undefined) : 'second-token';
+    };
+    const ledger = client({ auth: { token }, timeout: { total: 150 } });
+    const calls: Promise<string>[] = [];
+    for (let i = 0; i < 6; i++) {
+      calls.push(ledger.get('balance').then(() => 'ok', (error: unknown) => (error as UpstreamTimeoutError).code));
+      await wait(50);
+    }
+    const outcomes = await Promise.all(calls);
+    expect(outcomes[0]).toBe('UPSTREAM_TIMEOUT');
+    expect(signals.length).toBeGreaterThan(1);
+    expect(signals[0]?.aborted).toBe(true);
+    expect(outcomes.at(-1)).toBe('ok');
+    expect(seen).toContain('Bearer second-token');
+  });
+
   it('keeps the refreshed token when an older request for a token answers after the refresh', async () => {
     let gate: () => void = () => undefined;
     const opened = new Promise<void>((resolve) => (gate = resolve));
@@ -185,5 +210,30 @@ describe('auth: validation', () => {
     ['token', 'auth must be an object { token, scheme?, header? }, got string'],
   ])('createClient refuses %j with a TypeError naming the option, never showing its value', (auth, message) => {
     expect(() => client({ auth: auth as never })).toThrow(new TypeError(message));
+  });
+});
+
+describe('auth: a token from a request a refresh overtook', () => {
+  it('is still scrubbed from text: the calls that waited for it send it', async () => {
+    const LATE = 'late_plain_made_up_0123456789';
+    let answerPlain: (token: string) => void = () => undefined;
+    let asked = 0;
+    const credentials = new Credentials(
+      normalizeAuth({
+        token: (): ExpiringToken | Promise<string> | string => {
+          asked++;
+          if (asked === 1) return { token: 'expiring_made_up_0123456789', expiresAt: Date.now() + 1_000 };
+          if (asked === 2) return new Promise<string>((resolve) => (answerPlain = resolve));
+          return 'refreshed_made_up_0123456789';
+        },
+      })!,
+    );
+    const signal = new AbortController().signal;
+    const expiring = await credentials.obtain(undefined, signal);
+    const plain = credentials.obtain(undefined, signal); // the held token nears its expiry: a plain request
+    await credentials.obtain(expiring, signal); // a 401 meanwhile: the refresh overtakes it
+    answerPlain(LATE);
+    expect((await plain).token).toBe(LATE);
+    expect(redactText(`upstream echoed ${LATE}`)).not.toContain(LATE);
   });
 });

@@ -5,8 +5,8 @@ import { TextDecoder } from 'node:util';
 /** How a body is handed to the caller; see `RequestOptions.responseType`. */
 export type ResponseType = 'auto' | 'json' | 'text' | 'bytes';
 
-const JSON_ESSENCE = /^(?:application|text)\/(?:[\w.!#$&^-]+\+)?json$/;
-const XML_ESSENCE = /^(?:application|text)\/(?:[\w.!#$&^-]+\+)?xml$/;
+const JSON_ESSENCE = /^(?:(?:application|text)\/json|[\w.!#$&^-]+\/[\w.!#$&^-]+\+json)$/;
+const XML_ESSENCE = /^(?:(?:application|text)\/xml|[\w.!#$&^-]+\/[\w.!#$&^-]+\+xml)$/;
 const TEXTUAL_APPLICATION = new Set([
   'application/javascript',
   'application/ecmascript',

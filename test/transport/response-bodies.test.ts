@@ -133,11 +133,17 @@ describe('bodies keep their bytes and their charset', () => {
     await expect(client().get('plain')).resolves.toBe('ok');
     serve('application/atom+xml', [0x3c, 0x61, 0x2f, 0x3e]);
     await expect(client().get('feed')).resolves.toBe('<a/>');
+    // A +xml suffix under any top-level type (RFC 6839), not only application/ and text/.
+    serve('image/svg+xml', [0x3c, 0x73, 0x2f, 0x3e]);
+    await expect(client().get('icon')).resolves.toBe('<s/>');
   });
 
   it('parses JSON for JSON media types, *+json included', async () => {
     serve('application/vnd.api+json', [...Buffer.from('{"id":7}')]);
     await expect(client().get('doc')).resolves.toEqual({ id: 7 });
+    // A +json suffix under any top-level type (RFC 6839): glTF models are JSON.
+    serve('model/gltf+json', [...Buffer.from('{"asset":1}')]);
+    await expect(client().get('scene')).resolves.toEqual({ asset: 1 });
   });
 
   it('obeys responseType over the content-type: json, text and bytes', async () => {

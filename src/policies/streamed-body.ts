@@ -145,7 +145,13 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
     const resumable = failure.kind === 'network' || (failure.kind === 'timeout' && failure.scope === 'idle');
     if (resume === undefined || !resumable) return false;
     this.#release();
-    const next = await resume(failure, this.#delivered);
+    let next: Resumed;
+    try {
+      next = await resume(failure, this.#delivered);
+    } catch (error) {
+      // A defect while resuming still ends the stream with the call's typed error, and the call itself.
+      next = { ok: false, failure: { kind: 'unexpected', cause: error } };
+    }
     if (this.#done) {
       if (next.ok) {
         next.body.cancel().catch(() => undefined);

@@ -4,6 +4,9 @@ import type { AttemptFailure } from '../errors/attempt-failure.js';
 export interface ResumePoint {
   /** The strong `ETag`, else the `Last-Modified` date, sent back in `If-Range`. */
   readonly validator: string;
+  /** The first answer's `ETag` and `Last-Modified`, which a resumed part must not contradict. */
+  readonly etag: string | null;
+  readonly lastModified: string | null;
   /** The full body's length (`Content-Length` of the first answer), when it said. */
   readonly length: number | undefined;
 }
@@ -21,13 +24,19 @@ export function resumePointOf(method: string, status: number, headers: Headers):
   if (!/(?:^|,)\s*bytes\s*(?:,|$)/i.test(headers.get('accept-ranges') ?? '')) return undefined;
   const etag = headers.get('etag');
   const strong = etag !== null && /^"[^"]*"$/.test(etag.trim()) ? etag.trim() : undefined;
-  const validator = strong ?? headers.get('last-modified') ?? undefined;
+  const lastModified = headers.get('last-modified');
+  const validator = strong ?? lastModified ?? undefined;
   if (validator === undefined) return undefined;
   const length = headers.get('content-length');
-  return { validator, length: length !== null && /^\d{1,15}$/.test(length) ? Number(length) : undefined };
+  return { validator, etag: etag?.trim() ?? null, lastModified, length: length !== null && /^\d{1,15}$/.test(length) ? Number(length) : undefined };
 }
 
-/** The headers of a resume request: the bytes from `delivered` on, only if the representation is still `validator`'s. */
+/**
+ * The headers of a resume request: the bytes from `delivered` on, only if
+ * the representation is still `validator`'s. fetch itself then asks for no
+ * content coding (`Accept-Encoding: identity` with any `Range`), as
+ * `createUndiciFetch()` does; a 206 with one is refused by {@link checkResumed}.
+ */
 export function rangeHeaders(headers: Readonly<Record<string, string>>, delivered: number, point: ResumePoint): Record<string, string> {
   return { ...headers, range: `bytes=${delivered}-`, 'if-range': point.validator };
 }
@@ -35,7 +44,8 @@ export function rangeHeaders(headers: Readonly<Record<string, string>>, delivere
 /**
  * Checks the answer to a resume request: a `206` whose `Content-Range`
  * starts at `delivered` (and whose length, when both say, is the first
- * answer's). Anything else — a `200` (the representation changed), another
+ * answer's), without a content coding, and whose `ETag` and `Last-Modified`,
+ * when it sends them, are the first answer's. Anything else — a `200` (the representation changed), another
  * range — is a failure, so bytes of two representations are never mixed.
  */
 export function checkResumed(status: number, headers: Headers, delivered: number, point: ResumePoint): AttemptFailure | undefined {
@@ -44,6 +54,14 @@ export function checkResumed(status: number, headers: Headers, delivered: number
   }
   const range = /^\s*bytes\s+(\d{1,15})-(\d{1,15})\/(\d{1,15}|\*)\s*$/i.exec(headers.get('content-range') ?? '');
   if (range === null) return changed(status, 'without a valid Content-Range, the download cannot resume');
+  const coding = headers.get('content-encoding');
+  if (coding !== null && coding.trim().toLowerCase() !== 'identity') return changed(status, `with Content-Encoding ${coding.trim()}, the download cannot resume`);
+  // A cache or proxy may answer the range whatever If-Range said: a part whose validators contradict the first answer's is another representation.
+  const etag = headers.get('etag')?.trim() ?? null;
+  const lastModified = headers.get('last-modified');
+  if ((etag !== null && point.etag !== null && etag !== point.etag) || (lastModified !== null && point.lastModified !== null && lastModified !== point.lastModified)) {
+    return changed(status, 'for another version of the resource (its ETag or Last-Modified changed), the download cannot resume');
+  }
   const start = Number(range[1]);
   const total = range[3] === '*' ? undefined : Number(range[3]);
   if (start !== delivered || (total !== undefined && point.length !== undefined && total !== point.length)) {

@@ -30,9 +30,10 @@ export function outgoingFrom(input: string | URL | Request, init: FetchInit | un
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
   const headers = headersFrom(init?.headers ?? request?.headers);
-  // fetch's defaults (undici's choice of codings), so servers compress for this fetch as they do for fetch.
+  // fetch's defaults (undici's choice of codings), so servers compress for this fetch as they do for fetch;
+  // as fetch does, a Range asks for no coding (a range counts the bytes as sent).
   headers.accept ??= '*/*';
-  headers['accept-encoding'] ??= url.protocol === 'https:' ? 'br, gzip, deflate' : 'gzip, deflate';
+  headers['accept-encoding'] ??= headers.range !== undefined ? 'identity' : url.protocol === 'https:' ? 'br, gzip, deflate' : 'gzip, deflate';
   const rawBody = init?.body !== undefined ? init.body : (request?.body ?? null);
   if (rawBody !== null && (method === 'GET' || method === 'HEAD')) throw new TypeError('Request with GET/HEAD method cannot have body.');
   if (init?.redirect === 'error' || (init?.redirect === undefined && request?.redirect === 'error')) {

@@ -261,6 +261,22 @@ describe('a broken download resumes where it stopped', () => {
     expect(upstream.requests).toHaveLength(2);
   });
 
+  it.each([
+    ['another ETag', { etag: '"v2"' }],
+    ['another Last-Modified', { 'last-modified': 'Wed, 02 Dec 2026 10:00:00 GMT' }],
+    ['a content coding', { 'content-encoding': 'gzip' }],
+  ])('never mixes two representations: a 206 with %s fails the stream', async (_case, brokenRange) => {
+    const lastModified = 'Tue, 01 Dec 2026 10:00:00 GMT';
+    upstream.handle(rangeResource(data, (n) => (n === 1 ? { cutAfter: 500_000 } : { brokenRange }), { lastModified }));
+    const { body } = await client().stream('GET', 'file.bin');
+    const error = await failureOf(body);
+    expect(error).toBeInstanceOf(UpstreamInvalidResponseError);
+    expect(error.message).toContain('the download cannot resume');
+    expect(upstream.requests).toHaveLength(2);
+    // Ranges count the bytes as sent: the resume asks for them without a content coding.
+    expect(upstream.requests[1]?.headers['accept-encoding']).toBe('identity');
+  });
+
   it('counts each resume as an attempt: a body cut every time fails after maxAttempts', async () => {
     upstream.handle(rangeResource(data, () => ({ cutAfter: 50_000 })));
     const { body } = await client({ retry: { initialDelay: 1, maxAttempts: 3 } }).stream('GET', 'file.bin');

@@ -77,6 +77,8 @@ export interface RangeBehaviour {
   stallAfter?: number | undefined;
   /** Ignore `Range` and send the whole body with 200 (a representation that changed). */
   ignoreRange?: boolean | undefined;
+  /** Answer `Range` with 206 whatever `If-Range` says, under these headers (a cache or proxy that gets it wrong). */
+  brokenRange?: Record<string, string> | undefined;
 }
 
 /**
@@ -100,7 +102,8 @@ export function rangeResource(
     if (validators.lastModified !== undefined) headers['last-modified'] = validators.lastModified;
     const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
     const ifRange = request.headers['if-range'];
-    const validatorMatches = ifRange === undefined || ifRange === etag || ifRange === validators.lastModified;
+    const validatorMatches = ifRange === undefined || ifRange === etag || ifRange === validators.lastModified || behaviour.brokenRange !== undefined;
+    if (range !== null && behaviour.brokenRange !== undefined) Object.assign(headers, behaviour.brokenRange);
     let start = 0;
     if (range !== null && validatorMatches && behaviour.ignoreRange !== true) {
       start = Number(range[1]);

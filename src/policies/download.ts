@@ -31,6 +31,15 @@ export interface DownloadSteps {
   settle(call: Call, result: AttemptResult, sent: number, budgetExhausted: boolean): Error | undefined;
 }
 
+/** Where a resume starts: after which failure, attempt and byte, on what validator, and what stops it. */
+interface ResumeFrom {
+  readonly first: AttemptFailure;
+  readonly sent: number;
+  readonly delivered: number;
+  readonly point: ResumePoint;
+  readonly stop: AbortSignal;
+}
+
 /** How a resume went: the new body or the failure, and the requests it sent. */
 interface ResumeRun {
   readonly outcome: Resumed;
@@ -49,9 +58,9 @@ export function streamBody(call: Call, response: AttemptResponse, attempt: Attem
   let budgetExhausted = false;
   const point = resumePointOf(call.request.method, response.status, response.headers);
   const host: BodyHost = {
-    resume: point === undefined ? undefined : async (failure, delivered) => {
+    resume: point === undefined ? undefined : async (failure, delivered, stop) => {
       call.attemptRequest = { ...call.request, headers: rangeHeaders(call.request.headers, delivered, point) };
-      const resumed = await resume(call, failure, attempts, delivered, point, steps);
+      const resumed = await resume(call, { first: failure, sent: attempts, delivered, point, stop }, steps);
       attempts += resumed.sent;
       budgetExhausted = resumed.budgetExhausted;
       return resumed.outcome;
@@ -71,21 +80,22 @@ export function streamBody(call: Call, response: AttemptResponse, attempt: Attem
  * retry rules, the budget, the backoff, the breaker and the deadline apply as
  * to any retry, and it is reported as a retry with reason `resume`.
  */
-async function resume(call: Call, first: AttemptFailure, sent: number, delivered: number, point: ResumePoint, steps: DownloadSteps): Promise<ResumeRun> {
+async function resume(call: Call, { first, sent, delivered, point, stop }: ResumeFrom, steps: DownloadSteps): Promise<ResumeRun> {
   const request = call.request;
   let failure = first;
   let more = 0;
-  const stop = (budgetExhausted = false): ResumeRun => ({ outcome: { ok: false, failure }, sent: more, budgetExhausted });
+  const ended = (budgetExhausted = false): ResumeRun => ({ outcome: { ok: false, failure }, sent: more, budgetExhausted });
   for (let attempt = sent; ; attempt++) {
     const answer = decideRetry({ failure, attempt, retry: request.retry, idempotent: true, remainingMs: call.remaining(), random: steps.clock.random() });
-    if (!answer.retry || steps.breakerOpen()) return stop();
-    if (!steps.retryAllowed(call, attempt, 'resume')) return stop(true);
+    if (!answer.retry || steps.breakerOpen()) return ended();
+    if (!steps.retryAllowed(call, attempt, 'resume')) return ended(true);
     if (steps.sink.wants('retry')) {
       steps.sink.emit('retry', { ...call.base(), attempt, waitMs: answer.delayMs, reason: 'resume', fromRetryAfter: answer.fromRetryAfter });
     }
-    if (!(await sleep(answer.delayMs, call.signal))) {
+    // The wait ends early, and nothing is sent, once the caller cancels the body or the call.
+    if (!(await sleep(answer.delayMs, stop)) || stop.aborted) {
       failure = { kind: 'aborted', cause: call.signal?.reason };
-      return stop();
+      return ended();
     }
     const outcome = await steps.attempt(call);
     more += outcome.sent;
@@ -102,7 +112,7 @@ async function resume(call: Call, first: AttemptFailure, sent: number, delivered
       body?.cancel().catch(() => undefined);
       live?.dispose();
       failure = mismatch ?? { kind: 'invalid-response', status: result.response.status, excerpt: undefined, cause: undefined, detail: 'to a range request without a body' };
-      return stop();
+      return ended();
     }
     return { outcome: { ok: true, body, attempt: live }, sent: more, budgetExhausted: false };
   }

@@ -10,8 +10,11 @@ export type Resumed =
 
 /** What the pipeline does for a streamed body: resume it, and settle the call when it ends. */
 export interface BodyHost {
-  /** Resumes after `failure` from byte `delivered`; `undefined` when this body cannot be resumed. */
-  resume: ((failure: AttemptFailure, delivered: number) => Promise<Resumed>) | undefined;
+  /**
+   * Resumes after `failure` from byte `delivered`; `undefined` when this body cannot be resumed. `stop` aborts
+   * when the body ends meanwhile (the caller cancelled it) or the call is cancelled: nothing more is sent.
+   */
+  resume: ((failure: AttemptFailure, delivered: number, stop: AbortSignal) => Promise<Resumed>) | undefined;
   /** The body ended (no failure) or failed: settles the call; returns the error the stream raises. */
   finish(failure: AttemptFailure | undefined): Error | undefined;
 }
@@ -32,6 +35,11 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
   #delivered = 0;
   #pulling = false;
   #done = false;
+  /** Aborts a resume in progress: the body ended (cancelled) or the call was cancelled. */
+  readonly #stop = new AbortController();
+  readonly #stopResume = (): void => {
+    this.#stop.abort();
+  };
   /** The wait for the next chunk outlasted `timeout.idle`. */
   #stalled = false;
   readonly #idleMs: number;
@@ -52,6 +60,7 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
   ) {
     this.#reader = source.getReader();
     this.#attempt = attempt;
+    call.signal?.addEventListener('abort', this.#stopResume, { once: true });
     const timeout = call.request.timeout;
     this.#idleMs = timeout.idle ?? timeout.attempt;
     this.#adopt(attempt);
@@ -147,7 +156,7 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
     this.#release();
     let next: Resumed;
     try {
-      next = await resume(failure, this.#delivered);
+      next = await resume(failure, this.#delivered, this.#stop.signal);
     } catch (error) {
       // A defect while resuming still ends the stream with the call's typed error, and the call itself.
       next = { ok: false, failure: { kind: 'unexpected', cause: error } };
@@ -190,6 +199,8 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
 
   #end(failure: AttemptFailure | undefined): Error | undefined {
     this.#done = true;
+    this.#stopResume();
+    this.call.signal?.removeEventListener('abort', this.#stopResume);
     this.#release();
     return this.host.finish(failure);
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as wait } from 'node:timers/promises';
 
 import {
   createClient,
@@ -12,7 +13,7 @@ import {
   UpstreamTimeoutError,
 } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { rangeResource, sendLarge, tally } from '../support/body-server.js';
 import { capturePino } from '../support/pino-capture.js';
@@ -275,6 +276,30 @@ describe('a broken download resumes where it stopped', () => {
     expect(upstream.requests).toHaveLength(2);
     // Ranges count the bytes as sent: the resume asks for them without a content coding.
     expect(upstream.requests[1]?.headers['accept-encoding']).toBe('identity');
+  });
+
+  it('sends no range request once the caller cancels the body during the resume’s backoff', async () => {
+    upstream.handle(rangeResource(data, (n) => ({ cutAfter: n === 1 ? 500_000 : undefined })));
+    // Full jitter near its top: the resume waits ~400 ms before its range request.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    try {
+      const logs = capturePino();
+      const { body } = await client({ logger: logs.logger, retry: { initialDelay: 400 } }).stream('GET', 'file.bin');
+      const reader = body.getReader();
+      const reading = (async () => {
+        for (;;) if ((await reader.read()).done) return;
+      })();
+      await vi.waitFor(() => {
+        expect(logs.named('upstream_retry')).toHaveLength(1);
+      });
+      await reader.cancel();
+      await reading;
+      await wait(600); // past the backoff: a range request would have gone out by now
+      expect(upstream.requests).toHaveLength(1);
+      expect(logs.named('upstream_response')).toHaveLength(1);
+    } finally {
+      random.mockRestore();
+    }
   });
 
   it('counts each resume as an attempt: a body cut every time fails after maxAttempts', async () => {

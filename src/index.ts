@@ -53,16 +53,20 @@ export {
   UpstreamUnavailableError,
   UpstreamValidationError,
 } from './errors/upstream-http-errors.js';
+export type { UpstreamHttpErrorInit } from './errors/upstream-http-errors.js';
 export { UpstreamAbortedError } from './errors/upstream-aborted-error.js';
 export { UpstreamCircuitOpenError } from './errors/upstream-circuit-open-error.js';
 export { UpstreamConcurrencyLimitError } from './errors/upstream-concurrency-limit-error.js';
 export { UpstreamCredentialsError } from './errors/upstream-credentials-error.js';
 export { UpstreamInvalidResponseError } from './errors/upstream-invalid-response-error.js';
+export type { UpstreamInvalidResponseErrorInit } from './errors/upstream-invalid-response-error.js';
 export { UpstreamResponseTooLargeError } from './errors/upstream-response-too-large-error.js';
+export type { UpstreamResponseTooLargeErrorInit } from './errors/upstream-response-too-large-error.js';
 export { UpstreamNetworkError } from './errors/upstream-network-error.js';
 export { UpstreamThrottledError } from './errors/upstream-throttled-error.js';
-export type { ThrottleReason } from './errors/upstream-throttled-error.js';
+export type { ThrottleReason, UpstreamThrottledErrorInit } from './errors/upstream-throttled-error.js';
 export { UpstreamTimeoutError } from './errors/upstream-timeout-error.js';
+export type { UpstreamTimeoutErrorInit } from './errors/upstream-timeout-error.js';
 export { upstreamErrorClassForStatus, upstreamErrorFromStatus } from './errors/from-status.js';
 export type { UpstreamHttpErrorClass } from './errors/from-status.js';
 export { isProblemContentType, parseProblemDetails } from './errors/problem-details.js';

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 
-import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
+import type { UpstreamErrorDefaults, UpstreamHttpErrorCode } from './upstream-error.js';
 import {
   UpstreamBadRequestError,
   UpstreamConflictError,
@@ -13,11 +13,12 @@ import {
   UpstreamUnavailableError,
   UpstreamValidationError,
 } from './upstream-http-errors.js';
+import type { UpstreamHttpErrorInit } from './upstream-http-errors.js';
 
 /** The constructor of an {@link UpstreamHttpError} subclass, with its class defaults (code, statusCode, retryability). */
-export type UpstreamHttpErrorClass = (new (init: UpstreamErrorInit) => UpstreamHttpError) & {
+export type UpstreamHttpErrorClass = (new (init: UpstreamHttpErrorInit) => UpstreamHttpError) & {
   /** The class's code, statusCode and retryability. */
-  readonly defaults: UpstreamErrorDefaults;
+  readonly defaults: UpstreamErrorDefaults<UpstreamHttpErrorCode>;
 };
 
 const BY_STATUS: ReadonlyMap<number, UpstreamHttpErrorClass> = new Map<number, UpstreamHttpErrorClass>([
@@ -49,7 +50,7 @@ export function upstreamErrorClassForStatus(status: number): UpstreamHttpErrorCl
  * error instanceof UpstreamNotFoundError; // true
  * ```
  */
-export function upstreamErrorFromStatus(init: UpstreamErrorInit & { upstreamStatus: number }): UpstreamHttpError {
+export function upstreamErrorFromStatus(init: UpstreamHttpErrorInit & { upstreamStatus: number }): UpstreamHttpError {
   const ErrorClass = upstreamErrorClassForStatus(init.upstreamStatus);
   return new ErrorClass({
     ...init,

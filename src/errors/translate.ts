@@ -1,7 +1,7 @@
 import type { AttemptFailure } from './attempt-failure.js';
 import { upstreamErrorClassForStatus, upstreamErrorFromStatus } from './from-status.js';
 import { UpstreamError } from './upstream-error.js';
-import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
+import type { UpstreamErrorDefaults } from './upstream-error.js';
 import { UpstreamAbortedError } from './upstream-aborted-error.js';
 import { UpstreamCircuitOpenError } from './upstream-circuit-open-error.js';
 import { UpstreamConcurrencyLimitError } from './upstream-concurrency-limit-error.js';
@@ -25,11 +25,8 @@ export interface CallFacts {
   budgetExhausted?: boolean;
 }
 
-/** An upstream error class, with the defaults it declares. */
-type UpstreamErrorClass = (new (init: UpstreamErrorInit) => UpstreamError) & { readonly defaults: UpstreamErrorDefaults };
-
-/** The class of each kind of failure but an answered status (which has its own table, by status). */
-const CLASS_OF: { readonly [K in Exclude<AttemptFailure['kind'], 'status'>]: UpstreamErrorClass } = {
+/** The class of each kind of failure but an answered status (which has its own table, by status), for its code. */
+const CLASS_OF: { readonly [K in Exclude<AttemptFailure['kind'], 'status'>]: { readonly defaults: UpstreamErrorDefaults } } = {
   network: UpstreamNetworkError,
   timeout: UpstreamTimeoutError,
   aborted: UpstreamAbortedError,
@@ -54,25 +51,59 @@ export function errorCodeOf(failure: AttemptFailure): string {
 
 /**
  * The one place where a failure becomes a typed error: statuses by their
- * table, a signal's timeout as a timeout, every other kind by
- * {@link CLASS_OF}, each with the fields of its kind.
+ * table, a signal's timeout as a timeout, every other kind by its class, each
+ * built from the fields that class takes.
  */
 export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): UpstreamError {
-  if (failure.kind === 'status') {
-    return upstreamErrorFromStatus({
-      ...facts,
-      upstreamStatus: failure.status,
-      upstreamStatusText: failure.statusText,
-      responseBody: failure.excerpt,
-      problem: failure.problem,
-      retryAfterMs: failure.retryAfterMs,
-    });
+  switch (failure.kind) {
+    case 'status':
+      return upstreamErrorFromStatus({
+        ...facts,
+        upstreamStatus: failure.status,
+        upstreamStatusText: failure.statusText,
+        responseBody: failure.excerpt,
+        problem: failure.problem,
+        retryAfterMs: failure.retryAfterMs,
+      });
+    case 'network':
+      return new UpstreamNetworkError({ ...facts, systemCode: failure.systemCode, cause: failure.cause });
+    case 'timeout':
+      return new UpstreamTimeoutError({ ...facts, timeoutKind: failure.scope, timeoutMs: failure.timeoutMs });
+    case 'aborted':
+      // A caller's limit, not a cancellation: a 504 for this service's caller, still never retried.
+      return isSignalTimeout(failure)
+        ? new UpstreamTimeoutError({ ...facts, retryable: false, timeoutKind: 'signal', timeoutMs: Math.floor(facts.durationMs), cause: failure.cause })
+        : new UpstreamAbortedError({ ...facts, retryable: false, cause: failure.cause });
+    case 'invalid-response':
+      return new UpstreamInvalidResponseError({
+        ...facts,
+        upstreamStatus: failure.status,
+        responseBody: failure.excerpt,
+        issues: failure.issues,
+        detail: failure.detail === undefined ? undefined : `answered ${failure.status} ${failure.detail}`,
+        cause: failure.cause,
+      });
+    case 'too-large':
+      return new UpstreamResponseTooLargeError({
+        ...facts,
+        upstreamStatus: failure.status,
+        limit: failure.limit,
+        receivedBytes: failure.receivedBytes,
+        declaredBytes: failure.declaredBytes,
+      });
+    case 'circuit-open':
+      return new UpstreamCircuitOpenError({ ...facts, cause: failure.cause });
+    case 'concurrency-limit':
+      return new UpstreamConcurrencyLimitError({ ...facts, cause: failure.cause });
+    case 'credentials':
+      return new UpstreamCredentialsError({ ...facts, cause: failure.cause });
+    case 'throttled':
+      return new UpstreamThrottledError({ ...facts, throttleReason: failure.reason, retryAfterMs: failure.retryAfterMs });
+    case 'unexpected': {
+      const message = failure.cause instanceof Error ? failure.cause.message : String(failure.cause);
+      return new UpstreamError({ ...facts, detail: `${failure.detail ?? 'call failed unexpectedly'}: ${message}`, cause: failure.cause });
+    }
   }
-  if (isSignalTimeout(failure)) {
-    // A caller's limit, not a cancellation: a 504 for this service's caller, still never retried.
-    return new UpstreamTimeoutError({ ...facts, retryable: false, timeoutKind: 'signal', timeoutMs: Math.floor(facts.durationMs), cause: failure.cause });
-  }
-  return new CLASS_OF[failure.kind]({ ...facts, ...fieldsOf(failure) });
 }
 
 /**
@@ -80,41 +111,8 @@ export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): Upst
  * `AbortSignal.timeout(ms)` aborts with, alone or through `AbortSignal.any`):
  * the caller's or the request context's timeout.
  */
-function isSignalTimeout(failure: AttemptFailure): failure is { kind: 'aborted'; cause: unknown } {
+function isSignalTimeout(failure: AttemptFailure): boolean {
   if (failure.kind !== 'aborted') return false;
   const reason = failure.cause;
   return typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
-}
-
-/** What a failure of each kind adds to the call's facts. */
-function fieldsOf(failure: Exclude<AttemptFailure, { kind: 'status' }>): Partial<UpstreamErrorInit> {
-  switch (failure.kind) {
-    case 'network':
-      return { systemCode: failure.systemCode, cause: failure.cause };
-    case 'timeout':
-      return { timeoutKind: failure.scope, timeoutMs: failure.timeoutMs };
-    case 'aborted':
-      return { retryable: false, cause: failure.cause };
-    case 'invalid-response':
-      return {
-        upstreamStatus: failure.status,
-        responseBody: failure.excerpt,
-        issues: failure.issues,
-        detail: failure.detail === undefined ? undefined : `answered ${failure.status} ${failure.detail}`,
-        cause: failure.cause,
-      };
-    case 'too-large':
-      return { upstreamStatus: failure.status, limit: failure.limit, receivedBytes: failure.receivedBytes, declaredBytes: failure.declaredBytes };
-    case 'circuit-open':
-    case 'concurrency-limit':
-    case 'credentials':
-      return { cause: failure.cause };
-    case 'throttled':
-      return { throttleReason: failure.reason, retryAfterMs: failure.retryAfterMs };
-    case 'unexpected':
-      return {
-        detail: `${failure.detail ?? 'call failed unexpectedly'}: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`,
-        cause: failure.cause,
-      };
-  }
 }

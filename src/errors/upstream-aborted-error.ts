@@ -1,5 +1,4 @@
-import type { UpstreamErrorDefaults } from './upstream-error.js';
-import { UpstreamError } from './upstream-error.js';
+import { UpstreamError, errorDefaults } from './upstream-error.js';
 
 /**
  * The caller cancelled the call (its `signal`, or the request context's,
@@ -9,9 +8,9 @@ import { UpstreamError } from './upstream-error.js';
  */
 export class UpstreamAbortedError extends UpstreamError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_ABORTED';
+  declare readonly code: typeof UpstreamAbortedError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_ABORTED', statusCode: 499, retryable: false };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_ABORTED', statusCode: 499, retryable: false });
 
   /** "call was cancelled by the caller". */
   static override describe(): string {

@@ -1,5 +1,4 @@
-import type { UpstreamErrorDefaults } from './upstream-error.js';
-import { UpstreamError } from './upstream-error.js';
+import { UpstreamError, errorDefaults } from './upstream-error.js';
 
 /**
  * The circuit breaker is open: the upstream failed repeatedly and no request
@@ -7,13 +6,13 @@ import { UpstreamError } from './upstream-error.js';
  */
 export class UpstreamCircuitOpenError extends UpstreamError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_CIRCUIT_OPEN';
+  declare readonly code: typeof UpstreamCircuitOpenError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = {
+  static override readonly defaults = errorDefaults({
     code: 'UPSTREAM_CIRCUIT_OPEN',
     statusCode: 503,
     retryable: true,
-  };
+  });
 
   /** "was not called: its circuit breaker is open after repeated failures". */
   static override describe(): string {

@@ -1,5 +1,4 @@
-import type { UpstreamErrorDefaults } from './upstream-error.js';
-import { UpstreamError } from './upstream-error.js';
+import { UpstreamError, errorDefaults } from './upstream-error.js';
 
 /**
  * The client's bulkhead is full: too many requests in flight and queued.
@@ -7,13 +6,13 @@ import { UpstreamError } from './upstream-error.js';
  */
 export class UpstreamConcurrencyLimitError extends UpstreamError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_CONCURRENCY_LIMIT';
+  declare readonly code: typeof UpstreamConcurrencyLimitError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = {
+  static override readonly defaults = errorDefaults({
     code: 'UPSTREAM_CONCURRENCY_LIMIT',
     statusCode: 503,
     retryable: true,
-  };
+  });
 
   /** "was not called: the concurrency limit and its queue are full". */
   static override describe(): string {

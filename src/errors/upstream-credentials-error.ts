@@ -1,5 +1,5 @@
-import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
-import { UpstreamError } from './upstream-error.js';
+import type { UpstreamErrorInit } from './upstream-error.js';
+import { UpstreamError, errorDefaults } from './upstream-error.js';
 
 /**
  * The client's `auth.token` provider threw or rejected (or gave something that
@@ -9,13 +9,13 @@ import { UpstreamError } from './upstream-error.js';
  */
 export class UpstreamCredentialsError extends UpstreamError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_CREDENTIALS_FAILED';
+  declare readonly code: typeof UpstreamCredentialsError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = {
+  static override readonly defaults = errorDefaults({
     code: 'UPSTREAM_CREDENTIALS_FAILED',
     statusCode: 502,
     retryable: false,
-  };
+  });
 
   /** "was not called: getting its credentials failed: <the cause's message>" (no "token" word: it reads as a Bearer token to the redaction). */
   static override describe(init: UpstreamErrorInit): string {

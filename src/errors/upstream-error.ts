@@ -2,7 +2,6 @@ import { MAX_TIMER_MS, clampDelay } from '../context/timers.js';
 import { redactBody, redactObject, redactText, redactUrl } from '../logging/redact.js';
 import { AppError } from './app-error.js';
 import type { ProblemDetails } from './problem-details.js';
-import type { StandardSchemaIssue } from './standard-schema.js';
 
 const UPSTREAM_BRAND = Symbol.for('resilient-http.UpstreamError');
 
@@ -19,7 +18,12 @@ function boundedDelay(ms: number | undefined): number | undefined {
   return typeof ms === 'number' && Number.isFinite(ms) ? clampDelay(ms) : undefined;
 }
 
-/** Everything known about a failed upstream call; the fields of an {@link UpstreamError}. */
+/**
+ * What every upstream error is built from: the fields {@link UpstreamError}
+ * declares. A class that carries more takes its own init, which extends this
+ * one (`UpstreamTimeoutErrorInit`, `UpstreamHttpErrorInit`, …), so a field
+ * of one class cannot be handed to another.
+ */
 export interface UpstreamErrorInit {
   /** The upstream's name, e.g. `billing`. */
   service: string;
@@ -37,9 +41,7 @@ export interface UpstreamErrorInit {
   retryable?: boolean | undefined;
   /** The upstream's HTTP status, when it answered. */
   upstreamStatus?: number | undefined;
-  /** The upstream's status text, when it answered. */
-  upstreamStatusText?: string | undefined;
-  /** A bounded, redacted excerpt of the upstream's response body. */
+  /** A bounded excerpt of the upstream's response body; redacted as it enters the error. */
   responseBody?: string | undefined;
   /** The parsed RFC 9457 problem details, when the upstream sent `application/problem+json`. */
   problem?: ProblemDetails | undefined;
@@ -49,20 +51,6 @@ export interface UpstreamErrorInit {
   systemCode?: string | undefined;
   /** True when a retry was refused because the client's retry budget was spent. */
   budgetExhausted?: boolean | undefined;
-  /** The timeout that fired, in milliseconds (timeouts only). */
-  timeoutMs?: number | undefined;
-  /** Which timeout fired (timeouts only): see {@link TimeoutKind}. */
-  timeoutKind?: TimeoutKind | undefined;
-  /** The call's `maxResponseSize` in bytes (a too-large response only). */
-  limit?: number | undefined;
-  /** Decoded bytes read before the client stopped (a too-large response only). */
-  receivedBytes?: number | undefined;
-  /** The `Content-Length` the upstream announced above the limit (a too-large response only). */
-  declaredBytes?: number | undefined;
-  /** Which local limit refused the attempt, with nothing sent (`UpstreamThrottledError` only). */
-  throttleReason?: 'adaptive' | 'rate-limit' | 'retry-after' | undefined;
-  /** What a response schema rejected (schema rejections only); kept redacted and bounded. */
-  issues?: readonly StandardSchemaIssue[] | undefined;
   /** Overrides the class's description of what happened (the middle of the message). */
   detail?: string | undefined;
   /** The underlying error. */
@@ -106,16 +94,28 @@ export type UpstreamHttpErrorCode =
   | 'UPSTREAM_SERVER_ERROR'
   | 'UPSTREAM_UNAVAILABLE';
 
-/** Class-level facts each upstream error class declares. */
-export interface UpstreamErrorDefaults {
+/**
+ * Class-level facts each upstream error class declares, once: its instances'
+ * `code` is typed from `defaults.code`. `C` is the codes a class and its
+ * subclasses may carry.
+ */
+export interface UpstreamErrorDefaults<C extends UpstreamErrorCode = UpstreamErrorCode> {
   /** The error's stable code. */
-  code: string;
+  code: C;
   /** The upstream status the class stands for (HTTP classes), used when `init.upstreamStatus` is absent. */
   upstreamStatus?: number;
   /** The status this service should answer its own caller with. */
   statusCode: number;
   /** Whether this kind of failure is transient unless the client says otherwise. */
   retryable: boolean;
+}
+
+/**
+ * A class's {@link UpstreamErrorDefaults}, its code kept as a literal type:
+ * the one place each class writes its code.
+ */
+export function errorDefaults<C extends UpstreamErrorCode>(defaults: UpstreamErrorDefaults<C>): UpstreamErrorDefaults<C> {
+  return defaults;
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { UpstreamErrorDefaults, UpstreamErrorInit, UpstreamHttpErrorCode } from './upstream-error.js';
-import { UpstreamError } from './upstream-error.js';
+import { UpstreamError, errorDefaults } from './upstream-error.js';
+
+/** What an {@link UpstreamHttpError} (or a subclass) is built from: the shared fields and the status text. */
+export interface UpstreamHttpErrorInit extends UpstreamErrorInit {
+  /** The upstream's status text, e.g. `Not Found`; shown in the message after the status. */
+  upstreamStatusText?: string | undefined;
+}
 
 /**
  * The upstream answered with a non-2xx status that has no more specific
@@ -16,7 +22,7 @@ export class UpstreamHttpError extends UpstreamError {
   declare readonly upstreamStatus: number;
 
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = {
+  static override readonly defaults: UpstreamErrorDefaults<UpstreamHttpErrorCode> = {
     code: 'UPSTREAM_HTTP_ERROR',
     statusCode: 502,
     retryable: false,
@@ -24,7 +30,7 @@ export class UpstreamHttpError extends UpstreamError {
   };
 
   /** "answered 404 Not Found", with the problem's title and detail when sent. */
-  static override describe(init: UpstreamErrorInit): string {
+  static override describe(init: UpstreamHttpErrorInit): string {
     const status = `${init.upstreamStatus ?? 'an error'}${init.upstreamStatusText ? ` ${init.upstreamStatusText}` : ''}`;
     const title = init.problem?.title;
     const detail = init.problem?.detail;
@@ -36,65 +42,65 @@ export class UpstreamHttpError extends UpstreamError {
 /** The upstream answered 400. Code `UPSTREAM_BAD_REQUEST`, 502. */
 export class UpstreamBadRequestError extends UpstreamHttpError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_BAD_REQUEST';
+  declare readonly code: typeof UpstreamBadRequestError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_BAD_REQUEST', statusCode: 502, retryable: false, upstreamStatus: 400 };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_BAD_REQUEST', statusCode: 502, retryable: false, upstreamStatus: 400 });
 }
 
 /** The upstream answered 401. Code `UPSTREAM_UNAUTHORIZED`, 502. */
 export class UpstreamUnauthorizedError extends UpstreamHttpError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_UNAUTHORIZED';
+  declare readonly code: typeof UpstreamUnauthorizedError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_UNAUTHORIZED', statusCode: 502, retryable: false, upstreamStatus: 401 };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_UNAUTHORIZED', statusCode: 502, retryable: false, upstreamStatus: 401 });
 }
 
 /** The upstream answered 403. Code `UPSTREAM_FORBIDDEN`, 502. */
 export class UpstreamForbiddenError extends UpstreamHttpError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_FORBIDDEN';
+  declare readonly code: typeof UpstreamForbiddenError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_FORBIDDEN', statusCode: 502, retryable: false, upstreamStatus: 403 };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_FORBIDDEN', statusCode: 502, retryable: false, upstreamStatus: 403 });
 }
 
 /** The upstream answered 404. Code `UPSTREAM_NOT_FOUND`, 502. */
 export class UpstreamNotFoundError extends UpstreamHttpError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_NOT_FOUND';
+  declare readonly code: typeof UpstreamNotFoundError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_NOT_FOUND', statusCode: 502, retryable: false, upstreamStatus: 404 };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_NOT_FOUND', statusCode: 502, retryable: false, upstreamStatus: 404 });
 }
 
 /** The upstream answered 409. Code `UPSTREAM_CONFLICT`, 502. */
 export class UpstreamConflictError extends UpstreamHttpError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_CONFLICT';
+  declare readonly code: typeof UpstreamConflictError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_CONFLICT', statusCode: 502, retryable: false, upstreamStatus: 409 };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_CONFLICT', statusCode: 502, retryable: false, upstreamStatus: 409 });
 }
 
 /** The upstream answered 422. Code `UPSTREAM_VALIDATION_FAILED`, 502. */
 export class UpstreamValidationError extends UpstreamHttpError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_VALIDATION_FAILED';
+  declare readonly code: typeof UpstreamValidationError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_VALIDATION_FAILED', statusCode: 502, retryable: false, upstreamStatus: 422 };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_VALIDATION_FAILED', statusCode: 502, retryable: false, upstreamStatus: 422 });
 }
 
 /** The upstream answered 429. Code `UPSTREAM_RATE_LIMITED`, 503; `retryAfterMs` when it said. */
 export class UpstreamRateLimitedError extends UpstreamHttpError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_RATE_LIMITED';
+  declare readonly code: typeof UpstreamRateLimitedError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_RATE_LIMITED', statusCode: 503, retryable: true, upstreamStatus: 429 };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_RATE_LIMITED', statusCode: 503, retryable: true, upstreamStatus: 429 });
 }
 
 /** The upstream answered 5xx. Code `UPSTREAM_SERVER_ERROR`, 502. */
 export class UpstreamServerError extends UpstreamHttpError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_SERVER_ERROR' | 'UPSTREAM_UNAVAILABLE';
+  declare readonly code: 'UPSTREAM_SERVER_ERROR' | typeof UpstreamUnavailableError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = {
+  static override readonly defaults: UpstreamErrorDefaults<UpstreamServerError['code']> = {
     code: 'UPSTREAM_SERVER_ERROR',
     statusCode: 502,
     retryable: true,
@@ -105,7 +111,7 @@ export class UpstreamServerError extends UpstreamHttpError {
 /** The upstream answered 503. Code `UPSTREAM_UNAVAILABLE`, 503; `retryAfterMs` when it said. */
 export class UpstreamUnavailableError extends UpstreamServerError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_UNAVAILABLE';
+  declare readonly code: typeof UpstreamUnavailableError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_UNAVAILABLE', statusCode: 503, retryable: true, upstreamStatus: 503 };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_UNAVAILABLE', statusCode: 503, retryable: true, upstreamStatus: 503 });
 }

@@ -1,5 +1,5 @@
-import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
-import { UpstreamError } from './upstream-error.js';
+import type { UpstreamErrorInit } from './upstream-error.js';
+import { UpstreamError, errorDefaults } from './upstream-error.js';
 
 /** `host:port` of a URL, with the scheme's default port made explicit. */
 function hostPort(url: string | URL): string {
@@ -19,13 +19,13 @@ function hostPort(url: string | URL): string {
  */
 export class UpstreamNetworkError extends UpstreamError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_NETWORK_ERROR';
+  declare readonly code: typeof UpstreamNetworkError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = {
+  static override readonly defaults = errorDefaults({
     code: 'UPSTREAM_NETWORK_ERROR',
     statusCode: 502,
     retryable: true,
-  };
+  });
 
   /** "refused the connection at billing.internal:443 (ECONNREFUSED)" and the like. */
   static override describe(init: UpstreamErrorInit): string {

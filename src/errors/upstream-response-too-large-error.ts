@@ -1,5 +1,15 @@
-import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
-import { UpstreamError } from './upstream-error.js';
+import type { UpstreamErrorInit } from './upstream-error.js';
+import { UpstreamError, errorDefaults } from './upstream-error.js';
+
+/** What an {@link UpstreamResponseTooLargeError} is built from: the shared fields and the sizes. */
+export interface UpstreamResponseTooLargeErrorInit extends UpstreamErrorInit {
+  /** The call's `maxResponseSize`, in bytes. @default 0 */
+  limit?: number | undefined;
+  /** Decoded bytes read before the client stopped. @default 0 */
+  receivedBytes?: number | undefined;
+  /** The `Content-Length` the upstream announced above the limit, when it did. */
+  declaredBytes?: number | undefined;
+}
 
 /**
  * The upstream's answer was larger than the call's `maxResponseSize`
@@ -10,13 +20,13 @@ import { UpstreamError } from './upstream-error.js';
  */
 export class UpstreamResponseTooLargeError extends UpstreamError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_RESPONSE_TOO_LARGE';
+  declare readonly code: typeof UpstreamResponseTooLargeError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = {
+  static override readonly defaults = errorDefaults({
     code: 'UPSTREAM_RESPONSE_TOO_LARGE',
     statusCode: 502,
     retryable: false,
-  };
+  });
   /** The call's `maxResponseSize`, in bytes. */
   readonly limit: number;
   /** Decoded bytes read before the client stopped (0 when a `Content-Length` announced too much). */
@@ -25,7 +35,7 @@ export class UpstreamResponseTooLargeError extends UpstreamError {
   readonly declaredBytes: number | undefined;
 
   /** @param init - What is known about the failure, with `limit`, `receivedBytes` and `declaredBytes`. */
-  constructor(init: UpstreamErrorInit) {
+  constructor(init: UpstreamResponseTooLargeErrorInit) {
     super(init);
     this.limit = init.limit ?? 0;
     this.receivedBytes = init.receivedBytes ?? 0;
@@ -33,7 +43,7 @@ export class UpstreamResponseTooLargeError extends UpstreamError {
   }
 
   /** "answered 200 with a body over the 10485760-byte limit (Content-Length 52428800)". */
-  static override describe(init: UpstreamErrorInit): string {
+  static override describe(init: UpstreamResponseTooLargeErrorInit): string {
     const answered = `answered ${init.upstreamStatus ?? ''}`.trimEnd();
     const over = `with a body over the ${init.limit ?? 0}-byte limit (maxResponseSize)`;
     return init.declaredBytes === undefined

@@ -1,8 +1,14 @@
-import type { UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
-import { UpstreamError } from './upstream-error.js';
+import type { UpstreamErrorInit } from './upstream-error.js';
+import { UpstreamError, errorDefaults } from './upstream-error.js';
 
 /** Which local limit refused a call: see {@link UpstreamThrottledError.reason}. */
 export type ThrottleReason = 'adaptive' | 'rate-limit' | 'retry-after';
+
+/** What an {@link UpstreamThrottledError} is built from: the shared fields and which limit refused the call. */
+export interface UpstreamThrottledErrorInit extends UpstreamErrorInit {
+  /** Which local limit refused the call; becomes {@link UpstreamThrottledError.reason}. @default 'adaptive' */
+  throttleReason?: ThrottleReason | undefined;
+}
 
 const DESCRIPTIONS: { readonly [K in ThrottleReason]: string } = {
   adaptive: 'was not called: adaptive throttling refused the attempt while the upstream rejects much of its traffic',
@@ -33,20 +39,20 @@ const DESCRIPTIONS: { readonly [K in ThrottleReason]: string } = {
  */
 export class UpstreamThrottledError extends UpstreamError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_THROTTLED';
+  declare readonly code: typeof UpstreamThrottledError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_THROTTLED', statusCode: 503, retryable: true };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_THROTTLED', statusCode: 503, retryable: true });
   /** Which local limit refused the call. `adaptive` when built without one. */
   readonly reason: ThrottleReason;
 
   /** @param init - What is known about the failure; `throttleReason` sets {@link UpstreamThrottledError.reason}. */
-  constructor(init: UpstreamErrorInit) {
+  constructor(init: UpstreamThrottledErrorInit) {
     super(init);
     this.reason = init.throttleReason ?? 'adaptive';
   }
 
   /** "was not called: no rate-limit slot is free within the time left", by reason. */
-  static override describe(init: UpstreamErrorInit): string {
+  static override describe(init: UpstreamThrottledErrorInit): string {
     return DESCRIPTIONS[init.throttleReason ?? 'adaptive'];
   }
 

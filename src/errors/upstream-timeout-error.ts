@@ -1,5 +1,13 @@
-import type { TimeoutKind, UpstreamErrorDefaults, UpstreamErrorInit } from './upstream-error.js';
-import { UpstreamError } from './upstream-error.js';
+import type { TimeoutKind, UpstreamErrorInit } from './upstream-error.js';
+import { UpstreamError, errorDefaults } from './upstream-error.js';
+
+/** What an {@link UpstreamTimeoutError} is built from: the shared fields and which timeout fired. */
+export interface UpstreamTimeoutErrorInit extends UpstreamErrorInit {
+  /** Which timeout fired. @default 'total' */
+  timeoutKind?: TimeoutKind | undefined;
+  /** The timeout that fired, in milliseconds (for `signal`, how long the call had run). @default 0 */
+  timeoutMs?: number | undefined;
+}
 
 /**
  * An attempt, the whole call, or the request context's deadline ran out of
@@ -20,9 +28,9 @@ import { UpstreamError } from './upstream-error.js';
  */
 export class UpstreamTimeoutError extends UpstreamError {
   /** @inheritDoc */
-  declare readonly code: 'UPSTREAM_TIMEOUT';
+  declare readonly code: typeof UpstreamTimeoutError.defaults.code;
   /** @inheritDoc */
-  static override readonly defaults: UpstreamErrorDefaults = { code: 'UPSTREAM_TIMEOUT', statusCode: 504, retryable: true };
+  static override readonly defaults = errorDefaults({ code: 'UPSTREAM_TIMEOUT', statusCode: 504, retryable: true });
   /**
    * Which timeout fired: one attempt's, the whole call's, the request context's deadline, the caller's
    * signal, or a streamed body's wait for its next chunk (see {@link TimeoutKind}). `total` when built without one.
@@ -32,14 +40,14 @@ export class UpstreamTimeoutError extends UpstreamError {
   readonly timeoutMs: number;
 
   /** @param init - What is known about the failure. */
-  constructor(init: UpstreamErrorInit) {
+  constructor(init: UpstreamTimeoutErrorInit) {
     super(init);
     this.timeoutKind = init.timeoutKind ?? 'total';
     this.timeoutMs = init.timeoutMs ?? 0;
   }
 
   /** "did not answer within 100 ms (attempt timeout)"; "did not answer before the caller's signal timed out, after 100 ms". */
-  static override describe(init: UpstreamErrorInit): string {
+  static override describe(init: UpstreamTimeoutErrorInit): string {
     if (init.timeoutKind === 'signal') return `did not answer before the caller's signal timed out, after ${String(init.timeoutMs ?? 0)} ms`;
     const within = init.timeoutMs === undefined ? 'in time' : `within ${init.timeoutMs} ms`;
     return `did not answer ${within}${init.timeoutKind ? ` (${init.timeoutKind} timeout)` : ''}`;

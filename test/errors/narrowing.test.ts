@@ -5,8 +5,10 @@ import {
   UpstreamError,
   UpstreamHttpError,
   UpstreamInvalidResponseError,
+  UpstreamNetworkError,
   UpstreamNotFoundError,
   UpstreamServerError,
+  UpstreamThrottledError,
   UpstreamTimeoutError,
   createClient,
 } from 'resilient-http';
@@ -43,6 +45,20 @@ describe('types that narrow after instanceof', () => {
     expect(new UpstreamServerError(CALL).upstreamStatus).toBe(500);
     // Outside the HTTP family the status stays optional.
     expectTypeOf<UpstreamError['upstreamStatus']>().toEqualTypeOf<number | undefined>();
+  });
+
+  it('lets each class take only the fields it carries, and types its code from the one place it is declared', () => {
+    // @ts-expect-error: a timeout's fields are not a 404's
+    const notFound = new UpstreamNotFoundError({ ...CALL, timeoutKind: 'attempt' });
+    expect(notFound).not.toHaveProperty('timeoutKind');
+    // @ts-expect-error: the status text is an HTTP error's
+    expect(new UpstreamTimeoutError({ ...CALL, upstreamStatusText: 'OK' }).message).not.toContain('OK');
+    // @ts-expect-error: sizes belong to a too-large response
+    expect(new UpstreamThrottledError({ ...CALL, limit: 10 })).not.toHaveProperty('limit');
+    // The fields every upstream error carries are accepted by all.
+    expect(new UpstreamNetworkError({ ...CALL, systemCode: 'ECONNRESET', retryAfterMs: 5 }).retryAfterMs).toBe(5);
+    expectTypeOf<UpstreamTimeoutError['code']>().toEqualTypeOf<(typeof UpstreamTimeoutError.defaults)['code']>();
+    expect(UpstreamTimeoutError.defaults.code).toBe(new UpstreamTimeoutError(CALL).code);
   });
 
   it('types each class\'s code as its literal, AppError\'s as string', () => {

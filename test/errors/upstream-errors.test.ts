@@ -23,10 +23,12 @@ import {
   isAppError,
   isUpstreamError,
 } from 'resilient-http';
-import type { UpstreamErrorInit } from 'resilient-http';
+import type { UpstreamErrorInit, UpstreamHttpErrorInit, UpstreamTimeoutErrorInit } from 'resilient-http';
 import { describe, expect, it } from 'vitest';
 
 type UpstreamClass = new (init: UpstreamErrorInit) => UpstreamError;
+/** The fields the table's rows build their errors from (each class reads its own). */
+type AnyInit = UpstreamHttpErrorInit & UpstreamTimeoutErrorInit;
 
 // Secrets planted in the URL, the body excerpt and the cause; none may survive.
 const SECRETS = ['pa55w0rd', 'tok-SECRET-1', 'sig-SECRET-2', 'key-SECRET-3', 'at-SECRET-4', 'hunter2', 'cause-SECRET-5'];
@@ -45,13 +47,13 @@ interface Row {
   retryable: boolean;
   /** Every class of the table the error is an instance of, itself included. */
   ancestors: UpstreamClass[];
-  init: Partial<UpstreamErrorInit>;
+  init: Partial<AnyInit>;
   /** What happened, as the message says it. */
   happened: string;
   publicMessage: string;
 }
 
-const http = (status: number, statusText: string): Partial<UpstreamErrorInit> => ({
+const http = (status: number, statusText: string): Partial<AnyInit> => ({
   upstreamStatus: status,
   upstreamStatusText: statusText,
 });

@@ -12,7 +12,8 @@ export type AttemptFailure =
       kind: 'status';
       status: number;
       statusText: string;
-      excerpt: string | undefined;
+      /** The body as read (at most 64 KiB), unredacted: the error redacts it, then cuts it. */
+      body: string | undefined;
       problem: ProblemDetails | undefined;
       retryAfterMs: number | undefined;
     }
@@ -22,7 +23,8 @@ export type AttemptFailure =
   | {
       kind: 'invalid-response';
       status: number;
-      excerpt: string | undefined;
+      /** The body as read (at most 64 KiB), unredacted: the error redacts it, then cuts it. */
+      body: string | undefined;
       /** The schema's issues, when the call's schema rejected the body (absent: the body was not valid JSON). */
       issues?: readonly StandardSchemaIssue[] | undefined;
       /** What was wrong, when not bad JSON or a schema rejection (e.g. a body too large for the engine to hold). */

@@ -32,6 +32,15 @@ export function isProblemContentType(contentType: string | null | undefined): bo
  * Returns `undefined` for anything that is not a JSON object.
  */
 export function parseProblemDetails(body: string): ProblemDetails | undefined {
+  const problem = readProblemDetails(body);
+  return problem === undefined ? undefined : (redactObject(problem) as ProblemDetails);
+}
+
+/**
+ * {@link parseProblemDetails} without the redaction, for a problem on its way
+ * into an `UpstreamError`, which redacts what it is given.
+ */
+export function readProblemDetails(body: string): ProblemDetails | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -39,10 +48,9 @@ export function parseProblemDetails(body: string): ProblemDetails | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  // redactObject builds the copy member by member: a "__proto__" member stays a plain member.
-  const redacted = redactObject(parsed) as Record<string, unknown>;
   const problem: ProblemDetails = {};
-  for (const [key, value] of Object.entries(redacted)) {
+  // JSON.parse makes a "__proto__" member an own property; defineMember keeps it a plain member.
+  for (const [key, value] of Object.entries(parsed)) {
     if (isWellTyped(key, value)) defineMember(problem, key, value);
   }
   return problem;

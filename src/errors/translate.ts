@@ -61,7 +61,7 @@ export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): Upst
         ...facts,
         upstreamStatus: failure.status,
         upstreamStatusText: failure.statusText,
-        responseBody: failure.excerpt,
+        responseBody: failure.body,
         problem: failure.problem,
         retryAfterMs: failure.retryAfterMs,
       });
@@ -78,7 +78,7 @@ export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): Upst
       return new UpstreamInvalidResponseError({
         ...facts,
         upstreamStatus: failure.status,
-        responseBody: failure.excerpt,
+        responseBody: failure.body,
         issues: failure.issues,
         detail: failure.detail === undefined ? undefined : `answered ${failure.status} ${failure.detail}`,
         cause: failure.cause,

@@ -13,6 +13,9 @@ const UPSTREAM_BRAND = Symbol.for('resilient-http.UpstreamError');
  */
 export const MAX_RETRY_AFTER_MS: number = MAX_TIMER_MS;
 
+/** Longest `responseBody` an error keeps, in characters (then `…`). */
+export const BODY_EXCERPT_LIMIT = 2048;
+
 /** A delay from the wire as whole ms in [0, MAX_RETRY_AFTER_MS]; `undefined` for anything not a finite number. */
 function boundedDelay(ms: number | undefined): number | undefined {
   return typeof ms === 'number' && Number.isFinite(ms) ? clampDelay(ms) : undefined;
@@ -41,7 +44,7 @@ export interface UpstreamErrorInit {
   retryable?: boolean | undefined;
   /** The upstream's HTTP status, when it answered. */
   upstreamStatus?: number | undefined;
-  /** A bounded excerpt of the upstream's response body; redacted as it enters the error. */
+  /** The upstream's response body, or its start; redacted, then cut to 2 KiB, as it enters the error. */
   responseBody?: string | undefined;
   /** The parsed RFC 9457 problem details, when the upstream sent `application/problem+json`. */
   problem?: ProblemDetails | undefined;
@@ -186,9 +189,8 @@ export class UpstreamError extends AppError {
     this.durationMs = durationMs;
     this.retryable = init.retryable ?? defaults.retryable;
     this.upstreamStatus = init.upstreamStatus ?? defaults.upstreamStatus;
-    // Redacted structurally when it is JSON; an excerpt the client cut to size stays as it is.
-    this.responseBody = init.responseBody === undefined ? undefined : redactBody(init.responseBody, Number.POSITIVE_INFINITY);
-    // parseProblemDetails redacts already; a problem built by hand must not bypass it.
+    // Where a body, a problem and a URL are redacted: once, here. The body before it is cut, so a secret across the cut goes whole.
+    this.responseBody = init.responseBody === undefined ? undefined : redactBody(init.responseBody, BODY_EXCERPT_LIMIT);
     this.problem = init.problem === undefined ? undefined : (redactObject(init.problem) as ProblemDetails);
     this.retryAfterMs = boundedDelay(init.retryAfterMs);
     this.systemCode = init.systemCode;

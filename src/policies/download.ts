@@ -111,7 +111,7 @@ async function resume(call: Call, { first, sent, delivered, point, stop }: Resum
     if (live === undefined || body == null || mismatch !== undefined) {
       body?.cancel().catch(() => undefined);
       live?.dispose();
-      failure = mismatch ?? { kind: 'invalid-response', status: result.response.status, excerpt: undefined, cause: undefined, detail: 'to a range request without a body' };
+      failure = mismatch ?? { kind: 'invalid-response', status: result.response.status, body: undefined, cause: undefined, detail: 'to a range request without a body' };
       return ended();
     }
     return { outcome: { ok: true, body, attempt: live }, sent: more, budgetExhausted: false };

@@ -71,5 +71,5 @@ export function checkResumed(status: number, headers: Headers, delivered: number
 }
 
 function changed(status: number, detail: string): AttemptFailure {
-  return { kind: 'invalid-response', status, excerpt: undefined, cause: undefined, detail };
+  return { kind: 'invalid-response', status, body: undefined, cause: undefined, detail };
 }

@@ -2,7 +2,6 @@ import ky from 'ky';
 import type { KyInstance } from 'ky';
 
 import type { StandardSchemaV1 } from '../errors/standard-schema.js';
-import { redactBody } from '../logging/redact.js';
 import type { AttemptOverrides } from './attempt-overrides.js';
 import { timeoutHeaderValue } from './attempt-overrides.js';
 import type { AttemptResponse, AttemptResult } from './attempt-result.js';
@@ -11,7 +10,7 @@ import { isInitOnlyFetch } from './init-only-fetch.js';
 import type { InitOnlyFetch } from './init-only-fetch.js';
 import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './network-error.js';
-import { BODY_EXCERPT_LIMIT, readFailedBody } from './response-body.js';
+import { FAILED_BODY_READ_LIMIT, readFailedBody } from './response-body.js';
 import { readBody } from './read-body.js';
 import type { BodyRules } from './read-body.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -149,7 +148,7 @@ async function readAnswer(response: Response, request: AttemptRequest, signal: A
         kind: 'status',
         status,
         statusText: response.statusText,
-        excerpt: body.excerpt,
+        body: body.text,
         problem: body.problem,
         retryAfterMs: retryAfter,
       },
@@ -187,7 +186,7 @@ async function validated(
     failure: {
       kind: 'invalid-response',
       status: answer.status,
-      excerpt: text === undefined || text === '' ? undefined : redactBody(text, BODY_EXCERPT_LIMIT),
+      body: text === undefined || text === '' ? undefined : text.slice(0, FAILED_BODY_READ_LIMIT),
       issues: verdict.issues,
       cause: verdict.cause,
     },

@@ -1,10 +1,9 @@
-import { redactBody } from '../logging/redact.js';
 import type { AttemptResult } from './attempt-result.js';
 import { autoResponseType, decoderFor, isUtf8, parseMediaType } from './media-type.js';
 import type { MediaType, ResponseType } from './media-type.js';
 import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './network-error.js';
-import { BODY_EXCERPT_LIMIT } from './response-body.js';
+import { FAILED_BODY_READ_LIMIT } from './response-body.js';
 
 /** What reading a successful answer's body needs to know of the call. */
 export interface BodyRules {
@@ -23,8 +22,6 @@ export type BodyRead =
 
 /** Bodies up to this size with a `Content-Length` and no content coding are read by fetch itself, in one call. */
 const DIRECT_READ_LIMIT = 1024 * 1024;
-/** How much of a body that failed to parse is looked at for the error's excerpt. */
-const EXCERPT_SOURCE_LIMIT = 64 * 1024;
 /** Errors that say a body is too large for the engine to hold (not a network failure). */
 const UNHOLDABLE = /^ERR_(?:STRING_TOO_LONG|BUFFER_TOO_LARGE|OUT_OF_RANGE|INVALID_BUFFER_SIZE)$/;
 
@@ -57,7 +54,7 @@ export async function readBody(response: Response, status: number, headers: Head
     return decoded(mode, decodeChunks(chunks, type, mode), status);
   } catch (error) {
     if (!signal.aborted && isUnholdable(error)) {
-      return { ok: false, failure: { kind: 'invalid-response', status, excerpt: undefined, cause: error, detail: 'with a body too large to hold in memory' } };
+      return { ok: false, failure: { kind: 'invalid-response', status, body: undefined, cause: error, detail: 'with a body too large to hold in memory' } };
     }
     return { ok: false, failure: classifyThrown(error, signal, rules.timeout) };
   }
@@ -135,8 +132,7 @@ function decoded(mode: 'json' | 'text', text: string, status: number): BodyRead 
   try {
     return { ok: true, data: JSON.parse(text) as unknown, text };
   } catch (error) {
-    const excerpt = redactBody(text.length > EXCERPT_SOURCE_LIMIT ? text.slice(0, EXCERPT_SOURCE_LIMIT) : text, BODY_EXCERPT_LIMIT);
-    return { ok: false, failure: { kind: 'invalid-response', status, excerpt, cause: error } };
+    return { ok: false, failure: { kind: 'invalid-response', status, body: text.slice(0, FAILED_BODY_READ_LIMIT), cause: error } };
   }
 }
 

@@ -1,16 +1,16 @@
-import { isProblemContentType, parseProblemDetails } from '../errors/problem-details.js';
+import { isProblemContentType, readProblemDetails } from '../errors/problem-details.js';
 import type { ProblemDetails } from '../errors/problem-details.js';
-import { redactBody } from '../logging/redact.js';
 
-/** Longest body excerpt kept on an error, in characters. */
-export const BODY_EXCERPT_LIMIT = 2048;
 /** Most bytes read from a failed response before the rest is cancelled. */
 export const FAILED_BODY_READ_LIMIT = 64 * 1024;
 
-/** What is kept of a failed response's body. */
+/**
+ * What is kept of a failed response's body, as read: the `UpstreamError` it
+ * goes into redacts both, then cuts the text to its excerpt.
+ */
 export interface FailedBody {
-  /** The first {@link BODY_EXCERPT_LIMIT} characters, when there was a body. */
-  excerpt: string | undefined;
+  /** The body's text, at most the read limit's bytes, when there was a body. */
+  text: string | undefined;
   /** Parsed problem details, when the body was `application/problem+json`. */
   problem: ProblemDetails | undefined;
 }
@@ -23,10 +23,9 @@ export interface FailedBody {
  */
 export async function readFailedBody(response: Response, limit = FAILED_BODY_READ_LIMIT): Promise<FailedBody> {
   const text = await readBounded(response, limit);
-  if (text === '') return { excerpt: undefined, problem: undefined };
-  const problem = isProblemContentType(response.headers.get('content-type')) ? parseProblemDetails(text) : undefined;
-  // Redacted before it is cut, so a secret straddling the cut is still found.
-  return { excerpt: redactBody(text, BODY_EXCERPT_LIMIT), problem };
+  if (text === '') return { text: undefined, problem: undefined };
+  const problem = isProblemContentType(response.headers.get('content-type')) ? readProblemDetails(text) : undefined;
+  return { text, problem };
 }
 
 const decoder = new TextDecoder();

@@ -7,12 +7,12 @@ const FACTS = { service: 'billing', method: 'GET', url: 'http://billing.internal
 
 const FAILURES: AttemptFailure[] = [
   ...[400, 401, 403, 404, 409, 418, 422, 429, 500, 502, 503].map(
-    (status): AttemptFailure => ({ kind: 'status', status, statusText: '', excerpt: undefined, problem: undefined, retryAfterMs: undefined }),
+    (status): AttemptFailure => ({ kind: 'status', status, statusText: '', body: undefined, problem: undefined, retryAfterMs: undefined }),
   ),
   { kind: 'network', systemCode: 'ECONNREFUSED', cause: undefined },
   { kind: 'timeout', scope: 'attempt', timeoutMs: 10, cause: undefined },
   { kind: 'aborted', cause: undefined },
-  { kind: 'invalid-response', status: 200, excerpt: '{', cause: undefined },
+  { kind: 'invalid-response', status: 200, body: '{', cause: undefined },
   { kind: 'circuit-open', cause: undefined },
   { kind: 'concurrency-limit', cause: undefined },
   { kind: 'unexpected', cause: new Error('bug') },

@@ -11,7 +11,7 @@ import { useRealServer } from '../support/real-server.js';
 const OK: AttemptResult = { ok: true, response: { status: 200, headers: new Headers(), data: undefined } } as unknown as AttemptResult;
 const status = (code: number): AttemptResult => ({
   ok: false,
-  failure: { kind: 'status', status: code, statusText: '', excerpt: undefined, problem: undefined, retryAfterMs: undefined },
+  failure: { kind: 'status', status: code, statusText: '', body: undefined, problem: undefined, retryAfterMs: undefined },
 });
 const TIMEOUT: AttemptResult = { ok: false, failure: { kind: 'timeout', scope: 'attempt', timeoutMs: 10, cause: undefined } };
 const ABORTED: AttemptResult = { ok: false, failure: { kind: 'aborted', cause: undefined } };

@@ -8,7 +8,7 @@ import { OverloadControl } from '../../src/policies/overload.js';
 const OFF = { name: 'svc', adaptiveThrottling: undefined, rateLimit: undefined, fleet: undefined };
 const call = { request: { retry: { maxRetryAfter: 30_000 } } } as unknown as Call;
 const answered = (status: number, retryAfterMs: number | undefined): AttemptFailure => ({
-  kind: 'status', status, statusText: '', excerpt: undefined, problem: undefined, retryAfterMs,
+  kind: 'status', status, statusText: '', body: undefined, problem: undefined, retryAfterMs,
 });
 
 describe('OverloadControl on the healthy path (pure, with a fake clock)', () => {

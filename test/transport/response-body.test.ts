@@ -1,7 +1,10 @@
-import { REDACTED } from 'resilient-http';
+// Internals: how much of a failed body is read, and when its stream is cancelled, is not visible through the public API.
+import { REDACTED, UpstreamServerError } from 'resilient-http';
 import { describe, expect, it, vi } from 'vitest';
 
-import { BODY_EXCERPT_LIMIT, readFailedBody } from '../../src/transport/response-body.js';
+import { readFailedBody } from '../../src/transport/response-body.js';
+
+const CALL = { service: 'billing', method: 'GET', url: 'https://billing.test/x' };
 
 /** A response whose body stream records whether it was cancelled. */
 function streamingResponse(chunks: string[], contentType = 'text/plain'): { response: Response; cancel: ReturnType<typeof vi.fn>; pulls: () => number } {
@@ -22,46 +25,56 @@ function streamingResponse(chunks: string[], contentType = 'text/plain'): { resp
 describe('readFailedBody', () => {
   it('returns a short body whole and reads it to its end', async () => {
     const { response, cancel } = streamingResponse(['{"error":', '"boom"}']);
-    await expect(readFailedBody(response)).resolves.toEqual({ excerpt: '{"error":"boom"}', problem: undefined });
+    await expect(readFailedBody(response)).resolves.toEqual({ text: '{"error":"boom"}', problem: undefined });
     expect(cancel).not.toHaveBeenCalled();
     expect(response.bodyUsed).toBe(true);
   });
 
-  it('bounds the excerpt to 2048 characters plus an ellipsis', async () => {
-    const response = new Response('x'.repeat(5000));
-    const { excerpt } = await readFailedBody(response);
-    expect(BODY_EXCERPT_LIMIT).toBe(2048);
-    expect(excerpt).toBe(`${'x'.repeat(2048)}…`);
-  });
-
-  it('keeps a body of exactly 2048 characters without an ellipsis', async () => {
-    const { excerpt } = await readFailedBody(new Response('y'.repeat(2048)));
-    expect(excerpt).toBe('y'.repeat(2048));
-  });
-
-  it('parses problem details when the body is application/problem+json, both redacted', async () => {
+  it('keeps the text as read and the problem as parsed: the error they go into redacts them, once', async () => {
     const problem = { type: 'about:blank', title: 'Gone', status: 410, token: 'secret-token' };
     const response = new Response(JSON.stringify(problem), { status: 410, headers: { 'content-type': 'application/problem+json' } });
     const body = await readFailedBody(response);
-    expect(body.problem).toEqual({ type: 'about:blank', title: 'Gone', status: 410, token: REDACTED });
-    expect(body.excerpt).toBe(JSON.stringify({ ...problem, token: REDACTED }));
+    expect(body).toEqual({ text: JSON.stringify(problem), problem });
+    const error = new UpstreamServerError({ ...CALL, upstreamStatus: 410, responseBody: body.text, problem: body.problem });
+    expect(error.problem).toEqual({ type: 'about:blank', title: 'Gone', status: 410, token: REDACTED });
+    expect(error.responseBody).toBe(JSON.stringify({ ...problem, token: REDACTED }));
+    expect(JSON.stringify(error)).not.toContain('secret-token');
+  });
+});
+
+describe('a response body entering an UpstreamError', () => {
+  it('is cut to 2048 characters plus an ellipsis', () => {
+    expect(new UpstreamServerError({ ...CALL, responseBody: 'x'.repeat(5000) }).responseBody).toBe(`${'x'.repeat(2048)}…`);
   });
 
-  it('redacts the whole body before cutting the excerpt, so a secret across the cut is not half kept', async () => {
+  it('keeps a body of exactly 2048 characters without an ellipsis', () => {
+    expect(new UpstreamServerError({ ...CALL, responseBody: 'y'.repeat(2048) }).responseBody).toBe('y'.repeat(2048));
+  });
+
+  it('is redacted whole before it is cut, so a secret across the cut is not half kept', () => {
     const body = `${'x'.repeat(2040)} password=hunter2-and-more`;
-    const { excerpt } = await readFailedBody(new Response(body));
-    expect(excerpt).not.toContain('hunter2');
-    expect(excerpt).not.toContain('hunt');
+    const { responseBody } = new UpstreamServerError({ ...CALL, responseBody: body });
+    expect(responseBody).not.toContain('hunt');
+    expect(responseBody?.startsWith('x'.repeat(2040))).toBe(true);
   });
 
+  it('is redacted structurally when it is JSON longer than the excerpt, a secret member past the cut included', () => {
+    const body = JSON.stringify({ filler: 'f'.repeat(3000), nested: { apiKey: 'k-123' } });
+    const error = new UpstreamServerError({ ...CALL, responseBody: body });
+    expect(error.responseBody).toHaveLength(2049);
+    expect(JSON.stringify(error)).not.toContain('k-123');
+  });
+});
+
+describe('readFailedBody, bounds', () => {
   it('does not parse problem details from a plain JSON body', async () => {
     const response = new Response('{"title":"x"}', { headers: { 'content-type': 'application/json' } });
-    await expect(readFailedBody(response)).resolves.toEqual({ excerpt: '{"title":"x"}', problem: undefined });
+    await expect(readFailedBody(response)).resolves.toEqual({ text: '{"title":"x"}', problem: undefined });
   });
 
   it('returns nothing for an empty or absent body', async () => {
-    await expect(readFailedBody(new Response(null, { status: 503 }))).resolves.toEqual({ excerpt: undefined, problem: undefined });
-    await expect(readFailedBody(new Response('', { status: 503 }))).resolves.toEqual({ excerpt: undefined, problem: undefined });
+    await expect(readFailedBody(new Response(null, { status: 503 }))).resolves.toEqual({ text: undefined, problem: undefined });
+    await expect(readFailedBody(new Response('', { status: 503 }))).resolves.toEqual({ text: undefined, problem: undefined });
   });
 
   it('cancels a body larger than the read limit instead of reading it all', async () => {
@@ -70,7 +83,7 @@ describe('readFailedBody', () => {
     const body = await readFailedBody(response, 4096);
     expect(cancel).toHaveBeenCalledTimes(1);
     expect(pulls()).toBeLessThan(10);
-    expect(body.excerpt).toBe(`${'z'.repeat(2048)}…`);
+    expect(body.text).toBe('z'.repeat(4096));
   });
 
   it('cancels the stream and keeps what it read when the body errors midway', async () => {
@@ -82,6 +95,6 @@ describe('readFailedBody', () => {
         sent = true;
       },
     });
-    await expect(readFailedBody(new Response(stream))).resolves.toEqual({ excerpt: 'partial', problem: undefined });
+    await expect(readFailedBody(new Response(stream))).resolves.toEqual({ text: 'partial', problem: undefined });
   });
 });

@@ -58,7 +58,7 @@ const RULES: ResolvedRetry = {
 };
 
 function status(code: number, retryAfterMs?: number): AttemptFailure {
-  return { kind: 'status', status: code, statusText: '', excerpt: undefined, problem: undefined, retryAfterMs };
+  return { kind: 'status', status: code, statusText: '', body: undefined, problem: undefined, retryAfterMs };
 }
 
 function network(systemCode: string | undefined): AttemptFailure {
@@ -104,7 +104,7 @@ describe('decideRetry', () => {
   it.each<[string, AttemptFailure]>([
     ['a total timeout', { kind: 'timeout', scope: 'total', timeoutMs: 100, cause: undefined }],
     ['a cancellation', { kind: 'aborted', cause: undefined }],
-    ['an invalid response', { kind: 'invalid-response', status: 200, excerpt: '{', cause: undefined }],
+    ['an invalid response', { kind: 'invalid-response', status: 200, body: '{', cause: undefined }],
     ['an open circuit', { kind: 'circuit-open', cause: undefined }],
     ['a full bulkhead', { kind: 'concurrency-limit', cause: undefined }],
   ])('never retries %s', (_what, failure) => {

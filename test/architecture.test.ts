@@ -122,4 +122,13 @@ describe('the layering of ../shared/DESIGN.md', () => {
       .filter((entry) => entry.lines > 300);
     expect(long).toEqual([]);
   });
+
+  it('has tests use the public entry points, or say on their first line why they reach into src/', () => {
+    const TEST = resolve(SRC, '../test');
+    const silent = sourceFiles(TEST)
+      .filter((file) => file.endsWith('.test.ts') && /from '(?:\.\.\/)+src\//.test(readFileSync(file, 'utf8')))
+      .filter((file) => !readFileSync(file, 'utf8').startsWith('// Internals: '))
+      .map((file) => relative(TEST, file));
+    expect(silent).toEqual([]);
+  });
 });

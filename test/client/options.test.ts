@@ -1,3 +1,4 @@
+// Internals: the resolved defaults (normalizeOptions) are read directly to check them against the README's table.
 import { createClient, UpstreamServerError, UpstreamUnavailableError } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
 import { mockUpstream } from 'resilient-http/testing';

@@ -1,3 +1,4 @@
+// Internals: URL resolution is property-tested on its own, thousands of cases without a server.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

@@ -1,4 +1,4 @@
-// Tests an internal primitive (no public entry point exports it): the one race every wait of the package uses.
+// Internals: no public entry point exports it; the one race every wait of the package uses.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { ABORTED, MAX_TIMER_MS, TIMED_OUT, clampDelay, race } from '../../src/context/timers.js';

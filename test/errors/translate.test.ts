@@ -1,3 +1,4 @@
+// Internals: every failure kind's translation, some of which cannot be provoked on demand through the public API.
 import { describe, expect, it } from 'vitest';
 
 import type { AttemptFailure } from '../../src/errors/attempt-failure.js';

@@ -1,3 +1,4 @@
+// Internals: whether a logger is the package's default one is not public.
 import { getLogger, requestContext, withRequestContext } from 'resilient-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

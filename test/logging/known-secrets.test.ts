@@ -1,3 +1,4 @@
+// Internals: the memory of secrets seen at run time has no public entry point.
 import { describe, expect, it } from 'vitest';
 
 import { forgetSecret, rememberSecret, scrubKnownSecrets } from '../../src/logging/known-secrets.js';

@@ -1,3 +1,4 @@
+// Internals: the log subscriber takes a scripted clock here, to step through its summary window.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 
 import { CHANNELS, UpstreamCircuitOpenError, createClient } from 'resilient-http';

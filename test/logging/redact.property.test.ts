@@ -1,3 +1,4 @@
+// Internals: structural body redaction (redactBody) is internal; properties are checked on it directly.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

@@ -1,3 +1,4 @@
+// Internals: besides the public redaction helpers, the member and parameter rules and structural body redaction are internal.
 import { REDACTED, redactHeaders, redactText, redactUrl } from 'resilient-http';
 import { describe, expect, it } from 'vitest';
 

@@ -1,3 +1,4 @@
+// Internals: the log subscriber takes a scripted clock here, to step through its summary window.
 import { UpstreamThrottledError, createClient } from 'resilient-http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 

@@ -1,3 +1,4 @@
+// Internals: the throttle's arithmetic is tested with a scripted clock and random source; the client-level tests use the public API.
 import { CHANNELS, UpstreamThrottledError, UpstreamUnavailableError, createClient, throttleProbability } from 'resilient-http';
 import type { ClientOptions, ThrottleEvent, UpstreamError } from 'resilient-http';
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -1,3 +1,4 @@
+// Internals: the token cache is tested with a scripted clock, and the redaction's memory of a token is read directly.
 import { setTimeout as wait } from 'node:timers/promises';
 
 import { HttpResponse, http } from 'msw';

@@ -1,3 +1,4 @@
+// Internals: the fleet guard is tested with a scripted store that fails on demand; the client-level tests use the public API.
 import { createClient } from 'resilient-http';
 import type { FleetStore } from 'resilient-http';
 import { describe, expect, it, vi } from 'vitest';

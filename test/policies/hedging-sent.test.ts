@@ -1,3 +1,4 @@
+// Internals: the hedge's race is tested with scripted attempts, so which one wins is exact, not a matter of timing.
 import { describe, expect, it } from 'vitest';
 
 import { runHedged } from '../../src/policies/hedging.js';

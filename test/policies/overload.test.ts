@@ -1,3 +1,4 @@
+// Internals: how throttling, rate limit and the Retry-After pause combine is tested with a scripted clock and call.
 import { describe, expect, it } from 'vitest';
 
 import type { AttemptFailure } from '../../src/errors/attempt-failure.js';

@@ -1,3 +1,4 @@
+// Internals: a defect inside the pipeline cannot be provoked through the public API; the retry budget is made to throw here.
 import { createClient, UpstreamError } from 'resilient-http';
 import { mockUpstream } from 'resilient-http/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';

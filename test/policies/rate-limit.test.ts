@@ -1,3 +1,4 @@
+// Internals: the window arithmetic and the slot search are tested with a scripted clock below; the client-level tests use the public API.
 import { CHANNELS, UpstreamThrottledError, createClient } from 'resilient-http';
 import type { ClientOptions, ThrottleEvent } from 'resilient-http';
 import { afterEach, describe, expect, it, vi } from 'vitest';

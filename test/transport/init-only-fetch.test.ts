@@ -1,7 +1,7 @@
+// Internals: the init-only mark and the errors createUndiciFetch() rejects with are not public.
 import { createClient, UpstreamNetworkError, UpstreamTimeoutError } from 'resilient-http';
 import { describe, expect, it } from 'vitest';
 
-// Tests of internals: the init-only mark and the errors createUndiciFetch() rejects with are not public.
 import { INIT_ONLY_FETCH } from '../../src/transport/init-only-fetch.js';
 import { fetchFailed, terminated } from '../../src/undici/fetch-errors.js';
 import { createUndiciFetch } from '../../src/undici/index.js';

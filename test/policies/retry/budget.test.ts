@@ -1,3 +1,4 @@
+// Internals: the budget's token arithmetic is tested on its own with a scripted clock; the end-to-end tests use the public API.
 import { UpstreamUnavailableError, createClient } from 'resilient-http';
 import type { ClientOptions, UpstreamError } from 'resilient-http';
 import { seededRandom } from 'resilient-http/testing';

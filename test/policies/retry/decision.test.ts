@@ -1,3 +1,4 @@
+// Internals: the retry rules, one failure kind at a time, without a server; some kinds cannot be provoked on demand.
 import { computeBackoffDelay } from 'resilient-http';
 import { seededRandom } from 'resilient-http/testing';
 import { describe, expect, it } from 'vitest';

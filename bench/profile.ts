@@ -7,14 +7,15 @@
  *
  * `client` is `createClient` (defaults, logger false; the default), `undici`
  * (the same over `createUndiciFetch()`), `ky-undici` (ky over it), `ky`
- * (retry 0, timeout off) or `naive` (ky + cockatiel), so the profiles can be
+ * (retry 0, timeout off), `floor` (ky + what an attempt carries) or `naive`
+ * (ky + cockatiel), so the profiles can be
  * set side by side.
  */
 import ky from 'ky';
 
 import { createClient } from '../src/index.js';
 import { createUndiciFetch } from '../src/undici/index.js';
-import { bareKy, naiveGet, naivePolicy } from './contenders.js';
+import { bareKy, kyWithAttemptFloor, naiveGet, naivePolicy } from './contenders.js';
 import { fmt, runSlice } from './measure.js';
 import { startUpstream } from './upstream.js';
 
@@ -38,13 +39,17 @@ function makeCall(baseUrl: string): () => Promise<unknown> {
       const http = bareKy();
       return () => http.get(`${baseUrl}ok`).json();
     }
+    case 'floor': {
+      const floor = kyWithAttemptFloor();
+      return () => floor(`${baseUrl}ok`);
+    }
     case 'naive': {
       const http = bareKy();
       const policy = naivePolicy();
       return () => naiveGet(policy, http, `${baseUrl}ok`);
     }
     default:
-      throw new Error(`unknown client "${kind}": createClient, undici, ky-undici, ky or naive`);
+      throw new Error(`unknown client "${kind}": createClient, undici, ky-undici, ky, floor or naive`);
   }
 }
 

@@ -5,6 +5,7 @@ import { Transport } from '../transport/attempt.js';
 import { normalizeOptions } from './options/normalize-options.js';
 import { prepareRequest } from './prepare.js';
 import type { CircuitStateName } from '../policies/circuit-breaker/breaker.js';
+import type { OutgoingRequest } from '../policies/outgoing-request.js';
 import type { AttemptResponse } from '../transport/attempt-result.js';
 import type { Client, ClientOptions, ClientResponse, RequestOptions, StreamResponse } from './types.js';
 
@@ -41,32 +42,47 @@ class ResilientClient implements Client {
     return (await this.#run(method, path, options)) as ClientResponse<T>;
   }
 
-  async get<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
-    return (await this.#run('GET', path, options)).data as T;
+  get<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return this.#data('GET', path, options) as Promise<T>;
   }
 
-  async post<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
-    return (await this.#run('POST', path, options)).data as T;
+  post<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return this.#data('POST', path, options) as Promise<T>;
   }
 
-  async put<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
-    return (await this.#run('PUT', path, options)).data as T;
+  put<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return this.#data('PUT', path, options) as Promise<T>;
   }
 
-  async patch<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
-    return (await this.#run('PATCH', path, options)).data as T;
+  patch<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return this.#data('PATCH', path, options) as Promise<T>;
   }
 
-  async delete<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
-    return (await this.#run('DELETE', path, options)).data as T;
+  delete<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return this.#data('DELETE', path, options) as Promise<T>;
   }
 
   /**
-   * Prepares and runs one call. It may throw (bad input) rather than reject: every caller is an async
-   * method, which turns that into a rejection, one async frame fewer than going through `request`.
+   * Prepares and runs one call. It may throw (bad input) rather than reject: its caller is an async
+   * method, which turns that into a rejection.
    */
   #run(method: string, path: string, options: RequestOptions | undefined): Promise<AttemptResponse> {
     return this.#pipeline.run(prepareRequest(this.#options, method, path, options));
+  }
+
+  /**
+   * Prepares and runs one call, resolving to its parsed body: no async frame of its own (bad input
+   * rejects, as from an async method), the pipeline hands back the body alone.
+   */
+  #data(method: string, path: string, options: RequestOptions | undefined): Promise<unknown> {
+    let request: OutgoingRequest;
+    try {
+      request = prepareRequest(this.#options, method, path, options);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what prepareRequest throws: a TypeError naming the option
+      return Promise.reject(error);
+    }
+    return this.#pipeline.runForData(request);
   }
 
   async stream(method: string, path: string, options?: RequestOptions): Promise<StreamResponse> {

@@ -64,6 +64,11 @@ const ORDER: readonly LayerFactory<ClientPolicies>[] = [
   hedgingLayer,
 ];
 
+/** The parsed body of an answer. */
+function dataOf(response: AttemptResponse): unknown {
+  return response.data;
+}
+
 /** What a download's resumes go through: its retries are the resumes themselves, its slot and deadline are the call's. */
 const RESUME_ORDER = ORDER.slice(ORDER.indexOf(circuitBreakerLayer));
 
@@ -126,12 +131,28 @@ export class Pipeline {
 
   /** Runs one call; resolves to the response or rejects with an `UpstreamError`. */
   run(request: OutgoingRequest): Promise<AttemptResponse> {
-    const call = new Call(this.#name, request);
-    const hooks = instrumentation.current;
-    return hooks === undefined ? this.#run(call) : hooks.runCall(call, () => this.#run(call));
+    return this.#start(request, false) as Promise<AttemptResponse>;
   }
 
-  async #run(call: Call): Promise<AttemptResponse> {
+  /**
+   * Runs one call whose body is read whole (never a stream); resolves to the
+   * parsed body alone — what `get`, `post` and the like hand back, without an
+   * async frame of their own to pick it out.
+   */
+  runForData(request: OutgoingRequest): Promise<unknown> {
+    return this.#start(request, true);
+  }
+
+  #start(request: OutgoingRequest, dataOnly: boolean): Promise<unknown> {
+    const call = new Call(this.#name, request);
+    const hooks = instrumentation.current;
+    if (hooks === undefined) return this.#run(call, dataOnly);
+    // Tracing reads the whole answer (its status); the body is picked out after.
+    const traced = hooks.runCall(call, () => this.#run(call, false) as Promise<AttemptResponse>);
+    return dataOnly ? traced.then(dataOf) : traced;
+  }
+
+  async #run(call: Call, dataOnly: boolean): Promise<unknown> {
     let answer: CallOutcome;
     try {
       answer = await this.#admitted(call);
@@ -149,7 +170,8 @@ export class Pipeline {
     if (!result.ok && result.failure.kind === 'unexpected' && isCallerError(result.failure.cause)) throw result.failure.cause;
     const error = settleCall(call, result, answer.sent, answer.budgetExhausted, this.#sink);
     if (error !== undefined) throw error;
-    return (result as Extract<AttemptResult, { ok: true }>).response;
+    const response = (result as Extract<AttemptResult, { ok: true }>).response;
+    return dataOnly ? response.data : response;
   }
 
   /** The call through the chain, unless it was cancelled or its context's deadline passed before it began. */

@@ -4,7 +4,7 @@ import type { KyInstance } from 'ky';
 import type { StandardSchemaV1 } from '../errors/standard-schema.js';
 import type { AttemptOverrides } from './attempt-overrides.js';
 import { timeoutHeaderValue } from './attempt-overrides.js';
-import type { AttemptResponse, AttemptResult } from './attempt-result.js';
+import type { AttemptResult } from './attempt-result.js';
 import type { DispatcherLike } from './dispatcher.js';
 import { isInitOnlyFetch } from './init-only-fetch.js';
 import type { InitOnlyFetch } from './init-only-fetch.js';
@@ -12,7 +12,7 @@ import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './network-error.js';
 import { FAILED_BODY_READ_LIMIT, readFailedBody } from './response-body.js';
 import { readBody } from './read-body.js';
-import type { BodyRules } from './read-body.js';
+import type { BodyRead, BodyRules } from './read-body.js';
 import { parseRetryAfter } from './retry-after.js';
 import { validateBody } from './validate-body.js';
 
@@ -134,50 +134,40 @@ export class Transport {
   }
 }
 
-async function readAnswer(response: Response, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
+/**
+ * The attempt's answer: a failed status's body read (bounded) for the error,
+ * an answer without a body released, a body read the way the call asked —
+ * handed on as it comes, without another frame, unless a schema validates it.
+ */
+function readAnswer(response: Response, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
   // Each of the Response's getters is a checked call into fetch: read status and headers once.
   const status = response.status;
   const headers = response.headers;
-  if (status < 200 || status > 299) {
-    const body = await readFailedBody(response);
-    if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request.timeout) };
-    const retryAfter = status === 429 || status === 503 ? parseRetryAfter(headers.get('retry-after'), Date.now()) : undefined;
-    return {
-      ok: false,
-      failure: {
-        kind: 'status',
-        status,
-        statusText: response.statusText,
-        body: body.text,
-        problem: body.problem,
-        retryAfterMs: retryAfter,
-      },
-    };
-  }
+  if (status < 200 || status > 299) return failedAnswer(response, status, headers, request, signal);
+  const read = request.method === 'HEAD' || NO_BODY_STATUS.has(status) ? emptyAnswer(response, status, headers) : readBody(response, status, headers, request, signal);
+  return request.schema === undefined ? read : validated(read, request, request.schema, signal);
+}
 
-  let answer: AttemptResponse;
-  let text: string | undefined;
-  if (request.method === 'HEAD' || NO_BODY_STATUS.has(status)) {
-    await response.body?.cancel().catch(() => undefined);
-    answer = { status, headers, data: undefined };
-  } else {
-    const read = await readBody(response, status, headers, request, signal);
-    if (!read.ok) return read;
-    answer = read.body === undefined ? { status, headers, data: read.data } : { status, headers, data: undefined, body: read.body };
-    text = read.text;
-  }
-  // Only a schema makes the success path wait once more.
-  return request.schema === undefined ? { ok: true, response: answer } : validated(answer, request, request.schema, signal, text);
+async function failedAnswer(response: Response, status: number, headers: Headers, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
+  const body = await readFailedBody(response);
+  if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request.timeout) };
+  const retryAfter = status === 429 || status === 503 ? parseRetryAfter(headers.get('retry-after'), Date.now()) : undefined;
+  return {
+    ok: false,
+    failure: { kind: 'status', status, statusText: response.statusText, body: body.text, problem: body.problem, retryAfterMs: retryAfter },
+  };
+}
+
+async function emptyAnswer(response: Response, status: number, headers: Headers): Promise<BodyRead> {
+  await response.body?.cancel().catch(() => undefined);
+  return { ok: true, response: { status, headers, data: undefined } };
 }
 
 /** A successful answer whose body the call's schema validates. */
-async function validated(
-  answer: AttemptResponse,
-  request: AttemptRequest,
-  schema: StandardSchemaV1,
-  signal: AbortSignal,
-  text: string | undefined,
-): Promise<AttemptResult> {
+async function validated(pending: Promise<BodyRead>, request: AttemptRequest, schema: StandardSchemaV1, signal: AbortSignal): Promise<AttemptResult> {
+  const read = await pending;
+  if (!read.ok) return read;
+  const { response: answer, text } = read;
   const verdict = await validateBody(schema, answer.data, signal);
   if (verdict.ok) return { ok: true, response: { ...answer, data: verdict.value } };
   if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request.timeout) };

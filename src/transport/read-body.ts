@@ -1,4 +1,4 @@
-import type { AttemptResult } from './attempt-result.js';
+import type { AttemptResponse, AttemptResult } from './attempt-result.js';
 import { autoResponseType, decoderFor, isUtf8, parseMediaType } from './media-type.js';
 import type { MediaType, ResponseType } from './media-type.js';
 import { classifyThrown } from './network-error.js';
@@ -15,9 +15,13 @@ export interface BodyRules {
   readonly timeout: AttemptLimits;
 }
 
-/** What a body read came to: the value to hand over, or the failure. */
+/**
+ * What a body read came to: the attempt's answer (and the text it was parsed
+ * from, which a schema's rejection quotes), or the failure. An attempt's
+ * result as it is: the healthy path hands it on without another frame.
+ */
 export type BodyRead =
-  | { readonly ok: true; readonly data: unknown; readonly text: string | undefined; readonly body?: ReadableStream<Uint8Array> | null }
+  | { readonly ok: true; readonly response: AttemptResponse; readonly text?: string | undefined }
   | { readonly ok: false; readonly failure: Extract<AttemptResult, { ok: false }>['failure'] };
 
 /** Bodies up to this size with a `Content-Length` and no content coding are read by fetch itself, in one call. */
@@ -39,19 +43,19 @@ export async function readBody(response: Response, status: number, headers: Head
     discard(response);
     return tooLarge(status, limit, 0, declared);
   }
-  if (rules.responseType === 'stream') return { ok: true, data: undefined, text: undefined, body: response.body };
+  if (rules.responseType === 'stream') return { ok: true, response: { status, headers, data: undefined, body: response.body } };
   const type = parseMediaType(headers.get('content-type'));
   const mode = rules.responseType === 'auto' ? autoResponseType(type) : rules.responseType;
   try {
     if (declared !== undefined && declared <= DIRECT_READ_LIMIT && !headers.has('content-encoding')) {
       // The common small answer: fetch reads exactly Content-Length bytes, so its own readers stay bounded.
-      if (mode === 'bytes') return asBytes(new Uint8Array(await response.arrayBuffer()));
-      if (isUtf8(type)) return decoded(mode, await response.text(), status);
+      if (mode === 'bytes') return asBytes(status, headers, new Uint8Array(await response.arrayBuffer()));
+      if (isUtf8(type)) return decoded(mode, await response.text(), status, headers);
     }
     const chunks = await readChunks(response, limit);
     if (!Array.isArray(chunks)) return tooLarge(status, limit ?? 0, chunks.receivedBytes, undefined);
-    if (mode === 'bytes') return asBytes(concat(chunks));
-    return decoded(mode, decodeChunks(chunks, type, mode), status);
+    if (mode === 'bytes') return asBytes(status, headers, concat(chunks));
+    return decoded(mode, decodeChunks(chunks, type, mode), status, headers);
   } catch (error) {
     if (!signal.aborted && isUnholdable(error)) {
       return { ok: false, failure: { kind: 'invalid-response', status, body: undefined, cause: error, detail: 'with a body too large to hold in memory' } };
@@ -121,16 +125,16 @@ function decodeChunks(chunks: readonly Uint8Array[], type: MediaType, mode: 'jso
   return text + decoder.decode();
 }
 
-function asBytes(bytes: Uint8Array): BodyRead {
-  return { ok: true, data: bytes.byteLength === 0 ? undefined : bytes, text: undefined };
+function asBytes(status: number, headers: Headers, bytes: Uint8Array): BodyRead {
+  return { ok: true, response: { status, headers, data: bytes.byteLength === 0 ? undefined : bytes } };
 }
 
 /** The body as `mode` asks; an empty one is `undefined`; JSON that does not parse is an invalid response. */
-function decoded(mode: 'json' | 'text', text: string, status: number): BodyRead {
-  if (text === '') return { ok: true, data: undefined, text };
-  if (mode === 'text') return { ok: true, data: text, text };
+function decoded(mode: 'json' | 'text', text: string, status: number, headers: Headers): BodyRead {
+  if (text === '') return { ok: true, response: { status, headers, data: undefined }, text };
+  if (mode === 'text') return { ok: true, response: { status, headers, data: text }, text };
   try {
-    return { ok: true, data: JSON.parse(text) as unknown, text };
+    return { ok: true, response: { status, headers, data: JSON.parse(text) as unknown }, text };
   } catch (error) {
     return { ok: false, failure: { kind: 'invalid-response', status, body: text.slice(0, FAILED_BODY_READ_LIMIT), cause: error } };
   }

@@ -145,30 +145,31 @@ export class Breaker {
     return this.#transitions.length === 0 ? NO_TRANSITIONS : this.#transitions.splice(0);
   }
 
-  /**
-   * Runs `next` for `call` through the breaker. An open (or isolated)
-   * circuit comes back as a `circuit-open` failure with nothing sent.
-   *
-   * While the circuit is closed, the attempt runs outside cockatiel and its
-   * outcome is told to the breaker (`success`), or — for a failure, off the
-   * healthy path — handed to cockatiel's policy as its result, which counts it
-   * and opens the circuit when the breaker says so: the same decisions, for
-   * two async frames and three allocations fewer per healthy call.
-   */
-  execute(next: Step, call: Call): Promise<CallOutcome> {
-    return this.#policy.state === CircuitState.Closed ? this.#closed(next, call) : this.#throughPolicy(next, call);
+  /** True while the circuit is closed: calls run outside cockatiel, and {@link Breaker.record} counts their outcomes. */
+  get isClosed(): boolean {
+    return this.#policy.state === CircuitState.Closed;
   }
 
-  async #closed(next: Step, call: Call): Promise<CallOutcome> {
-    const answer = await next(call);
+  /**
+   * Counts an answer that ran while the circuit was closed, outside
+   * cockatiel: a success is told to the breaker directly; a failure — off the
+   * healthy path — is handed to cockatiel's policy as its result, which
+   * counts it and opens the circuit when the breaker says so. The same
+   * decisions as running the attempt inside the policy, for two async frames
+   * and three allocations fewer per healthy call. Returns a promise only for
+   * a failure, settled once it is counted.
+   */
+  record(answer: CallOutcome): Promise<void> | undefined {
     // Another call may have opened the circuit meanwhile: a late answer then counts neither way, as a neutral one.
-    if (this.#policy.state !== CircuitState.Closed || this.#countsNeitherWay(answer)) return answer;
-    if (isFailure(answer)) {
-      await this.#policy.execute(() => Promise.resolve(answer)).catch(() => undefined);
-    } else {
+    if (this.#policy.state !== CircuitState.Closed || this.#countsNeitherWay(answer)) return undefined;
+    if (!isFailure(answer)) {
       this.#breaker.success(CircuitState.Closed);
+      return undefined;
     }
-    return answer;
+    return this.#policy.execute(() => Promise.resolve(answer)).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** A cancelled call, one refused before it left, one that sent nothing, or shedding the throttle owns. */
@@ -176,7 +177,12 @@ export class Breaker {
     return answer.sent === 0 || isNeutral(answer.result) || (this.#sheddingIsNeutral && isShedding(answer.result));
   }
 
-  async #throughPolicy(next: Step, call: Call): Promise<CallOutcome> {
+  /**
+   * Runs `next` for `call` through cockatiel's policy, when the circuit is
+   * not closed: an open (or isolated) circuit comes back as a `circuit-open`
+   * failure with nothing sent; a half-open one lets its probe through.
+   */
+  async guard(next: Step, call: Call): Promise<CallOutcome> {
     const signal = call.signal;
     try {
       return await this.#policy.execute(async () => {

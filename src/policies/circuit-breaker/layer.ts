@@ -1,6 +1,7 @@
 import type { EventSink } from '../../events/events.js';
 import type { Call } from '../call.js';
-import type { LayerFactory } from '../compose.js';
+import type { LayerFactory, Step } from '../compose.js';
+import type { CallOutcome } from '../outcome.js';
 import { raceCallLimits } from '../deadline/deadline.js';
 import type { Breaker } from './breaker.js';
 
@@ -21,15 +22,27 @@ export interface BreakerPolicies {
  */
 export const circuitBreakerLayer: LayerFactory<BreakerPolicies> = ({ breaker, sink }) => {
   if (breaker === undefined) return undefined;
-  return (next) => async (call) => {
-    // Read before executing: a call that turns an expired open circuit half-open is the probe, not held by it.
-    const heldByProbe = breaker.state === 'half-open';
-    const pending = breaker.execute(next, call);
-    const answer = await (heldByProbe ? raceCallLimits(pending, call) : pending);
-    reportTransitions(breaker, sink, call);
-    return answer;
-  };
+  return (next) => (call) => (breaker.isClosed ? closed(breaker, sink, next, call) : guarded(breaker, sink, next, call));
 };
+
+/** The healthy path: the attempt runs outside cockatiel, and its answer is counted after. */
+async function closed(breaker: Breaker, sink: EventSink, next: Step, call: Call): Promise<CallOutcome> {
+  const answer = await next(call);
+  const counting = breaker.record(answer);
+  if (counting !== undefined) await counting;
+  reportTransitions(breaker, sink, call);
+  return answer;
+}
+
+/** Through cockatiel: refused while open; while half-open, the probe goes and other calls wait, bounded by their own limits. */
+async function guarded(breaker: Breaker, sink: EventSink, next: Step, call: Call): Promise<CallOutcome> {
+  // Read before running: a call that turns an expired open circuit half-open is the probe, not held by it.
+  const heldByProbe = breaker.state === 'half-open';
+  const pending = breaker.guard(next, call);
+  const answer = await (heldByProbe ? raceCallLimits(pending, call) : pending);
+  reportTransitions(breaker, sink, call);
+  return answer;
+}
 
 /** Emits the breaker's state changes since the last report, with the fields of the call that saw them. */
 function reportTransitions(breaker: Breaker, sink: EventSink, call: Call): void {

@@ -1,4 +1,5 @@
 import type { UpstreamErrorInit } from './upstream-error.js';
+import { redactText } from '../logging/redact.js';
 import { UpstreamError, errorDefaults } from './upstream-error.js';
 
 /**
@@ -21,6 +22,7 @@ export class UpstreamCredentialsError extends UpstreamError {
   static override describe(init: UpstreamErrorInit): string {
     const cause = init.cause;
     const reason = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : '';
-    return `was not called: getting its credentials failed${reason === '' ? '' : `: ${reason.slice(0, 200)}`}`;
+    // Redacted before it is cut: a token the cut would shorten past recognition goes whole.
+    return `was not called: getting its credentials failed${reason === '' ? '' : `: ${redactText(reason).slice(0, 200)}`}`;
   }
 }

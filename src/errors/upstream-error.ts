@@ -174,7 +174,9 @@ export class UpstreamError extends AppError {
     const url = redactUrl(init.url);
     const attempts = init.attempts ?? 1;
     const durationMs = Math.round(init.durationMs ?? 0);
-    const detail = redactText(init.detail ?? new.target.describe(init));
+    // The problem is redacted before the message quotes (and cuts) its title and detail.
+    const problem = init.problem === undefined ? undefined : (redactObject(init.problem) as ProblemDetails);
+    const detail = redactText(init.detail ?? new.target.describe(problem === undefined ? init : { ...init, problem }));
     const tally =
       attempts === 0 ? 'no request sent' : `${attempts} attempt${attempts === 1 ? '' : 's'} in ${durationMs} ms`;
     const budget = init.budgetExhausted === true ? ', retry budget exhausted' : '';
@@ -191,7 +193,7 @@ export class UpstreamError extends AppError {
     this.upstreamStatus = init.upstreamStatus ?? defaults.upstreamStatus;
     // Where a body, a problem and a URL are redacted: once, here. The body before it is cut, so a secret across the cut goes whole.
     this.responseBody = init.responseBody === undefined ? undefined : redactBody(init.responseBody, BODY_EXCERPT_LIMIT);
-    this.problem = init.problem === undefined ? undefined : (redactObject(init.problem) as ProblemDetails);
+    this.problem = problem;
     this.retryAfterMs = boundedDelay(init.retryAfterMs);
     this.systemCode = init.systemCode;
     this.budgetExhausted = init.budgetExhausted === true;

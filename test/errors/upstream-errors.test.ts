@@ -223,6 +223,22 @@ describe('UpstreamError messages and fields', () => {
     }
     expect(error.problem?.title).toBe('Denied');
   });
+
+  it('redacts a credentials failure\'s cause before the message cuts it to 200 characters', () => {
+    const cause = new Error(`${'c'.repeat(190)} Bearer abcdefgh-SECRET`);
+    const error = new UpstreamCredentialsError({ ...BASE, cause });
+    expect(error.message).toContain(`${'c'.repeat(190)} Bearer [R`);
+    expect(error.message).not.toMatch(/Bearer ab/);
+  });
+
+  it('redacts a problem before the message quotes it, so a token across its 200-character cut is not half kept', () => {
+    // Cut first, "Bearer ab" would be too short a token to recognise, and "ab" would reach the message.
+    const detail = `${'d'.repeat(190)} Bearer abcdefgh-SECRET`;
+    const error = new UpstreamValidationError({ ...BASE, upstreamStatus: 422, problem: { title: 'Invalid', detail } });
+    expect(error.message).toContain(`Invalid (${'d'.repeat(190)} Bearer [R)`);
+    expect(error.message).not.toMatch(/Bearer ab/);
+    expect(JSON.stringify(error)).not.toContain('abcdefgh');
+  });
 });
 
 describe('isUpstreamError', () => {

@@ -1,6 +1,7 @@
 import type { ProblemDetails } from './problem-details.js';
 import type { StandardSchemaIssue } from './standard-schema.js';
 import type { ThrottleReason } from './upstream-throttled-error.js';
+import type { TimeoutKind } from './upstream-error.js';
 
 /**
  * Why one attempt (or the whole call) failed: plain data, produced by the
@@ -18,7 +19,8 @@ export type AttemptFailure =
       retryAfterMs: number | undefined;
     }
   | { kind: 'network'; systemCode: string | undefined; cause: unknown }
-  | { kind: 'timeout'; scope: 'attempt' | 'total' | 'deadline' | 'idle'; timeoutMs: number; cause: unknown }
+  /** One of the client's own timeouts fired: named as the error names it (`signal` is the caller's, an `aborted`). */
+  | { kind: 'timeout'; timeoutKind: Exclude<TimeoutKind, 'signal'>; timeoutMs: number; cause: unknown }
   | { kind: 'aborted'; cause: unknown }
   | {
       kind: 'invalid-response';

@@ -68,7 +68,7 @@ export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): Upst
     case 'network':
       return new UpstreamNetworkError({ ...facts, systemCode: failure.systemCode, cause: failure.cause });
     case 'timeout':
-      return new UpstreamTimeoutError({ ...facts, timeoutKind: failure.scope, timeoutMs: failure.timeoutMs });
+      return new UpstreamTimeoutError({ ...facts, timeoutKind: failure.timeoutKind, timeoutMs: failure.timeoutMs });
     case 'aborted':
       // A caller's limit, not a cancellation: a 504 for this service's caller, still never retried.
       return isSignalTimeout(failure)

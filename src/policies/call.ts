@@ -1,7 +1,8 @@
 import type { CallEventBase } from '../events/events.js';
 import { redactUrl } from '../logging/redact.js';
 import type { AttemptResult } from '../transport/attempt-result.js';
-import { AbortReason, TOTAL_TIMEOUT } from '../transport/attempt-signal.js';
+import { AbortReason, TOTAL_TIMEOUT, timeoutFailure } from '../transport/attempt-signal.js';
+import type { TimeoutReason } from '../transport/attempt-signal.js';
 import type { AttemptSignal } from '../transport/attempt-signal.js';
 import type { AttemptRequest } from '../transport/attempt.js';
 import type { OutgoingRequest } from './outgoing-request.js';
@@ -27,7 +28,7 @@ export class Call {
   /** The call's deadline on the `performance.now()` clock; set when the call is admitted. */
   deadline = Number.POSITIVE_INFINITY;
   /** Why an attempt that runs into {@link Call.deadline} is aborted: the total timeout, or the context's deadline. */
-  deadlineReason: AbortReason = TOTAL_TIMEOUT;
+  deadlineReason: TimeoutReason = TOTAL_TIMEOUT;
   /** True once the call's first request was handed to the transport (its `request:start` was emitted). */
   started = false;
   /**
@@ -42,7 +43,7 @@ export class Call {
   /** The context's deadline on the `performance.now()` clock. */
   readonly #contextEnd: number = Number.POSITIVE_INFINITY;
   /** The reason for the context's deadline, carrying the ms the context allowed; only with a context deadline. */
-  readonly #contextReason: AbortReason | undefined;
+  readonly #contextReason: TimeoutReason | undefined;
 
   /**
    * @param service - The upstream's name.
@@ -146,9 +147,7 @@ export class Call {
   /** The failure for a call whose deadline (the total timeout's or the context's) passed before anything more could be sent. */
   expired(): AttemptResult {
     const reason = this.deadlineReason;
-    return reason.kind === 'deadline'
-      ? { ok: false, failure: { kind: 'timeout', scope: 'deadline', timeoutMs: reason.timeoutMs ?? 0, cause: undefined } }
-      : { ok: false, failure: { kind: 'timeout', scope: 'total', timeoutMs: this.request.timeout.total, cause: undefined } };
+    return { ok: false, failure: timeoutFailure(reason, this.request.timeout) };
   }
 
   /** The failure for a call whose context's deadline had passed before it was admitted. */

@@ -93,7 +93,7 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
         // does not follow its signal has had its read ended by the cancel in handleEvent.
         if (this.#stalled || signal.aborted || chunk === undefined) {
           const failure: AttemptFailure = this.#stalled
-            ? { kind: 'timeout', scope: 'idle', timeoutMs: this.#idleMs, cause: undefined }
+            ? { kind: 'timeout', timeoutKind: 'idle', timeoutMs: this.#idleMs, cause: undefined }
             : classifyThrown(signal.aborted ? signal.reason : thrown, signal, this.call.request.timeout);
           if (await this.#resumed(failure)) continue;
           this.#fail(failure);
@@ -151,7 +151,7 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
   /** Tries to resume after `failure`; true when the stream goes on from a new source. */
   async #resumed(failure: AttemptFailure): Promise<boolean> {
     const resume = this.host.resume;
-    const resumable = failure.kind === 'network' || (failure.kind === 'timeout' && failure.scope === 'idle');
+    const resumable = failure.kind === 'network' || (failure.kind === 'timeout' && failure.timeoutKind === 'idle');
     if (resume === undefined || !resumable) return false;
     this.#release();
     let next: Resumed;

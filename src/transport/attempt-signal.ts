@@ -1,29 +1,70 @@
+import type { AttemptFailure } from '../errors/attempt-failure.js';
+import type { TimeoutKind } from '../errors/upstream-error.js';
+
+/** The timeouts a signal of ours fires for: the error's `TimeoutKind`, less the caller's own signal. */
+export type OwnTimeoutKind = Exclude<TimeoutKind, 'signal'>;
+
 /**
  * Why a signal of ours was aborted. The client classifies a failed attempt by
  * which signal fired and with which reason — never by the error's name, which
- * ky, undici and `AbortSignal.timeout` share.
+ * ky, undici and `AbortSignal.timeout` share. A timeout's reason is named by
+ * the error's own vocabulary ({@link TimeoutKind}), from the timer to the
+ * `UpstreamTimeoutError`.
  */
-export class AbortReason {
+export class AbortReason<K extends OwnTimeoutKind | 'caller' | 'hedge-lost' = OwnTimeoutKind | 'caller' | 'hedge-lost'> {
   /**
-   * @param kind - What ended the attempt.
+   * @param kind - What ended the attempt: one of the timeouts, the caller, or a lost hedge race.
    * @param cause - The caller's own abort reason, for `caller`.
    * @param timeoutMs - For `deadline`: the milliseconds the request context allowed the call.
    */
   constructor(
-    readonly kind: 'attempt-timeout' | 'total-timeout' | 'idle-timeout' | 'deadline' | 'caller' | 'hedge-lost',
+    readonly kind: K,
     readonly cause?: unknown,
     readonly timeoutMs?: number,
   ) {}
 }
 
+/** The reason of a timeout of ours. */
+export type TimeoutReason = AbortReason<OwnTimeoutKind>;
+
 /** Shared reasons (no per-attempt allocation). */
-export const ATTEMPT_TIMEOUT = new AbortReason('attempt-timeout');
+export const ATTEMPT_TIMEOUT = new AbortReason('attempt');
 /** The whole call's deadline passed. */
-export const TOTAL_TIMEOUT = new AbortReason('total-timeout');
+export const TOTAL_TIMEOUT = new AbortReason('total');
 /** A streamed body's next chunk did not come in time. */
-export const IDLE_TIMEOUT = new AbortReason('idle-timeout');
+export const IDLE_TIMEOUT = new AbortReason('idle');
 /** Another hedge answered first. */
 export const HEDGE_LOST = new AbortReason('hedge-lost');
+
+/** The limits an attempt ran under, for the failure of a timeout. */
+export interface AttemptLimits {
+  readonly attempt: number;
+  readonly total: number;
+  /** A streamed body's wait for its next chunk; `undefined`: the attempt timeout. */
+  readonly idle: number | undefined;
+}
+
+/**
+ * The failure of a timeout that fired for `kind`, with the length of that
+ * timeout: the one place a timeout's reason becomes its failure.
+ */
+export function timeoutFailure(reason: TimeoutReason, limits: AttemptLimits): AttemptFailure {
+  const timeoutKind = reason.kind;
+  const timeoutMs =
+    timeoutKind === 'attempt'
+      ? limits.attempt
+      : timeoutKind === 'idle'
+        ? (limits.idle ?? limits.attempt)
+        : timeoutKind === 'deadline'
+          ? (reason.timeoutMs ?? limits.total)
+          : limits.total;
+  return { kind: 'timeout', timeoutKind, timeoutMs, cause: undefined };
+}
+
+/** True when `reason` is one of the timeouts, not the caller or a lost hedge. */
+export function isTimeoutReason(reason: AbortReason): reason is TimeoutReason {
+  return reason.kind !== 'caller' && reason.kind !== 'hedge-lost';
+}
 
 function abortWith(controller: AbortController, reason: AbortReason): void {
   controller.abort(reason);

@@ -1,18 +1,13 @@
 import { isNetworkError } from 'ky';
 
 import type { AttemptFailure } from '../errors/attempt-failure.js';
-import { AbortReason } from './attempt-signal.js';
+import { AbortReason, isTimeoutReason, timeoutFailure } from './attempt-signal.js';
+import type { AttemptLimits } from './attempt-signal.js';
 import { asCallerError, dispatcherRefusal, handlerRefusalIn } from './dispatcher.js';
 
 const ARGUMENT_CODES = /^(?:UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED|ERR_INVALID_|ERR_HTTP_INVALID_)/;
 
-/** The limits an attempt ran under, for the failure of a timeout. */
-export interface AttemptLimits {
-  readonly attempt: number;
-  readonly total: number;
-  /** A streamed body's wait for its next chunk; `undefined`: the attempt timeout. */
-  readonly idle: number | undefined;
-}
+export type { AttemptLimits } from './attempt-signal.js';
 
 /**
  * Turns whatever ky or fetch threw into a failure: first by which of our
@@ -22,18 +17,8 @@ export interface AttemptLimits {
 export function classifyThrown(error: unknown, signal: AbortSignal, timeout: AttemptLimits): AttemptFailure {
   const reason: unknown = signal.aborted ? signal.reason : undefined;
   if (reason instanceof AbortReason) {
-    switch (reason.kind) {
-      case 'attempt-timeout':
-        return { kind: 'timeout', scope: 'attempt', timeoutMs: timeout.attempt, cause: undefined };
-      case 'total-timeout':
-        return { kind: 'timeout', scope: 'total', timeoutMs: timeout.total, cause: undefined };
-      case 'idle-timeout':
-        return { kind: 'timeout', scope: 'idle', timeoutMs: timeout.idle ?? timeout.attempt, cause: undefined };
-      case 'deadline':
-        return { kind: 'timeout', scope: 'deadline', timeoutMs: reason.timeoutMs ?? timeout.total, cause: undefined };
-      default:
-        return { kind: 'aborted', cause: reason.cause };
-    }
+    const ours = reason as AbortReason;
+    return isTimeoutReason(ours) ? timeoutFailure(ours, timeout) : { kind: 'aborted', cause: ours.cause };
   }
   const refusal = handlerRefusalIn(error);
   if (refusal !== undefined) {

@@ -11,7 +11,7 @@ const FAILURES: AttemptFailure[] = [
     (status): AttemptFailure => ({ kind: 'status', status, statusText: '', body: undefined, problem: undefined, retryAfterMs: undefined }),
   ),
   { kind: 'network', systemCode: 'ECONNREFUSED', cause: undefined },
-  { kind: 'timeout', scope: 'attempt', timeoutMs: 10, cause: undefined },
+  { kind: 'timeout', timeoutKind: 'attempt', timeoutMs: 10, cause: undefined },
   { kind: 'aborted', cause: undefined },
   { kind: 'invalid-response', status: 200, body: '{', cause: undefined },
   { kind: 'circuit-open', cause: undefined },

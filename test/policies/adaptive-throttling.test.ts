@@ -14,7 +14,7 @@ const status = (code: number): AttemptResult => ({
   ok: false,
   failure: { kind: 'status', status: code, statusText: '', body: undefined, problem: undefined, retryAfterMs: undefined },
 });
-const TIMEOUT: AttemptResult = { ok: false, failure: { kind: 'timeout', scope: 'attempt', timeoutMs: 10, cause: undefined } };
+const TIMEOUT: AttemptResult = { ok: false, failure: { kind: 'timeout', timeoutKind: 'attempt', timeoutMs: 10, cause: undefined } };
 const ABORTED: AttemptResult = { ok: false, failure: { kind: 'aborted', cause: undefined } };
 
 /** A throttle on a clock and a random source the test sets by hand. */

@@ -72,7 +72,7 @@ function restoredState(options: ResolvedBreaker): { initialState?: unknown } {
 function isNeutral(result: AttemptResult): boolean {
   if (result.ok) return false;
   const failure = result.failure;
-  return NEUTRAL_KINDS.has(failure.kind) || (failure.kind === 'timeout' && failure.scope === 'deadline');
+  return NEUTRAL_KINDS.has(failure.kind) || (failure.kind === 'timeout' && failure.timeoutKind === 'deadline');
 }
 
 /** A 429 or 503: the upstream shedding load. */

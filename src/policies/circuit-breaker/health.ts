@@ -14,7 +14,7 @@ export function isUnhealthy(result: AttemptResult): boolean {
     case 'network':
       return true;
     case 'timeout':
-      return failure.scope !== 'deadline';
+      return failure.timeoutKind !== 'deadline';
     case 'status':
       return failure.status >= 500 || failure.status === 429;
     default:

@@ -31,7 +31,7 @@ function describeFailure(failure: AttemptFailure): string {
     case 'network':
       return failure.systemCode ?? 'network error';
     case 'timeout':
-      return `${failure.scope} timeout`;
+      return `${failure.timeoutKind} timeout`;
     case 'throttled':
       return `throttled (${failure.reason})`;
     default:
@@ -78,7 +78,7 @@ export function decideRetry(question: RetryQuestion): RetryAnswer {
     // Only adaptive throttling refuses at random: a later attempt may pass. A rate limit or a pause that outlasts the call will not.
     !(failure.kind === 'throttled' && failure.reason !== 'adaptive') &&
     // A streamed body's stall (idle) is retried by resuming it, like an attempt timeout.
-    !(failure.kind === 'timeout' && failure.scope !== 'attempt' && failure.scope !== 'idle') &&
+    !(failure.kind === 'timeout' && failure.timeoutKind !== 'attempt' && failure.timeoutKind !== 'idle') &&
     failure.kind !== 'circuit-open' &&
     failure.kind !== 'concurrency-limit';
   if (!transient) return { retry: false, reason: `${reason} is not retried` };

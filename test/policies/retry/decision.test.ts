@@ -86,7 +86,7 @@ describe('decideRetry', () => {
   it('retries network errors and attempt timeouts of idempotent requests', () => {
     expect(ask(network('ECONNRESET'))).toMatchObject({ retry: true, reason: 'ECONNRESET' });
     expect(ask(network(undefined))).toMatchObject({ retry: true, reason: 'network error' });
-    expect(ask({ kind: 'timeout', scope: 'attempt', timeoutMs: 50, cause: undefined })).toMatchObject({
+    expect(ask({ kind: 'timeout', timeoutKind: 'attempt', timeoutMs: 50, cause: undefined })).toMatchObject({
       retry: true,
       reason: 'attempt timeout',
     });
@@ -95,7 +95,7 @@ describe('decideRetry', () => {
   it('does not retry a non-idempotent request that failed after it may have been sent', () => {
     expect(ask(status(503), { idempotent: false }).retry).toBe(false);
     expect(ask(network('ECONNRESET'), { idempotent: false }).retry).toBe(false);
-    expect(ask({ kind: 'timeout', scope: 'attempt', timeoutMs: 50, cause: undefined }, { idempotent: false }).retry).toBe(false);
+    expect(ask({ kind: 'timeout', timeoutKind: 'attempt', timeoutMs: 50, cause: undefined }, { idempotent: false }).retry).toBe(false);
   });
 
   it('retries a refused connection for any method: nothing was sent', () => {
@@ -103,7 +103,7 @@ describe('decideRetry', () => {
   });
 
   it.each<[string, AttemptFailure]>([
-    ['a total timeout', { kind: 'timeout', scope: 'total', timeoutMs: 100, cause: undefined }],
+    ['a total timeout', { kind: 'timeout', timeoutKind: 'total', timeoutMs: 100, cause: undefined }],
     ['a cancellation', { kind: 'aborted', cause: undefined }],
     ['an invalid response', { kind: 'invalid-response', status: 200, body: '{', cause: undefined }],
     ['an open circuit', { kind: 'circuit-open', cause: undefined }],

@@ -53,3 +53,20 @@ export function race<T>(work: Promise<T> | undefined, signal: AbortSignal | unde
     );
   });
 }
+
+/** How a promise settled: its value, or what it rejected with (kept as it was, an `Error` or not). */
+export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * How `work` settled, or — once `signal` aborts first — a rejection with the
+ * signal's reason. Never rejects; {@link race} underneath, so the listener is
+ * removed whichever comes first.
+ */
+export async function settledUnlessAborted<T>(work: PromiseLike<T>, signal: AbortSignal): Promise<Settled<T>> {
+  const settled = Promise.resolve(work).then(
+    (value): Settled<T> => ({ ok: true, value }),
+    (error: unknown): Settled<T> => ({ ok: false, error }),
+  );
+  const end = await race(settled, signal, undefined);
+  return end === ABORTED || end === TIMED_OUT ? { ok: false, error: signal.reason as unknown } : end;
+}

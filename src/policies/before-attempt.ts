@@ -1,3 +1,4 @@
+import { settledUnlessAborted } from '../context/timers.js';
 import type { AttemptFailure } from '../errors/attempt-failure.js';
 import type { AttemptOverrides } from '../transport/attempt-overrides.js';
 import type { AttemptRequest } from '../transport/attempt.js';
@@ -104,7 +105,12 @@ export async function runBeforeAttempt(
     const body = await bodyBytes(request.body);
     bytes = body.bytes;
     if (body.type !== null && bytes !== undefined && !attemptHeaders.has('content-type')) attemptHeaders.set('content-type', body.type);
-    await untilSettledOrAborted(hook({ method: request.method, url: new URL(request.href), headers: attemptHeaders, body: bytes, attempt, signal }), signal);
+    const pending = hook({ method: request.method, url: new URL(request.href), headers: attemptHeaders, body: bytes, attempt, signal });
+    if (isThenable(pending)) {
+      // An aborted signal ends the wait at once; the hook's own rejection is kept as the failure's cause.
+      const settled = await settledUnlessAborted(pending, signal);
+      if (!settled.ok) throw settled.error;
+    }
   } catch (error) {
     return signal.aborted ? classifyThrown(signal.reason, signal, request.timeout) : hookFailed(error);
   }
@@ -117,29 +123,6 @@ export async function runBeforeAttempt(
   return { headers: Object.fromEntries(attemptHeaders), body: (bytes as Uint8Array<ArrayBuffer> | undefined) ?? request.body };
 }
 
-/** Waits for `result` when it is a promise; rejects at once with the signal's reason when the signal aborts first. */
-function untilSettledOrAborted(result: void | PromiseLike<void>, signal: AbortSignal): Promise<void> | undefined {
-  if (typeof (result as PromiseLike<void> | undefined)?.then !== 'function') return undefined;
-  const pending = result as PromiseLike<void>;
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      reject(signal.reason as Error);
-    };
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    pending.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the hook's own rejection, kept as its cause
-        reject(error);
-      },
-    );
-  });
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }

@@ -1,4 +1,5 @@
 import { checkObject, fail, ratio } from './validate.js';
+import { ABORTED, TIMED_OUT, race } from '../context/timers.js';
 import { redactText } from '../logging/redact.js';
 
 /**
@@ -89,16 +90,10 @@ class StoreTimeout extends Error {
 }
 
 /** Settles with `promise`, or rejects with {@link StoreTimeout} after `ms`; the timer never outlives it. */
-function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new StoreTimeout());
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    clearTimeout(timer);
-  });
+async function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  const end = await race(promise, undefined, ms);
+  if (end === TIMED_OUT || end === ABORTED) throw new StoreTimeout();
+  return end;
 }
 
 /** Told when the guard gives the store up (at most once a minute) and when it uses it again. */

@@ -1,4 +1,5 @@
-import { ABORTED, TIMED_OUT, race } from '../context/timers.js';
+import { settledUnlessAborted } from '../context/timers.js';
+import type { Settled } from '../context/timers.js';
 import type { StandardSchemaIssue, StandardSchemaResult, StandardSchemaV1 } from '../errors/standard-schema.js';
 
 /** What a schema made of a body: its output, or why not. */
@@ -16,7 +17,7 @@ export async function validateBody(schema: StandardSchemaV1, data: unknown, sign
   let settled: Settled<StandardSchemaResult<unknown>>;
   try {
     const pending = schema['~standard'].validate(data);
-    settled = pending instanceof Promise ? await untilAborted(pending, signal) : { ok: true, value: pending };
+    settled = pending instanceof Promise ? await settledUnlessAborted(pending, signal) : { ok: true, value: pending };
   } catch (error) {
     settled = { ok: false, error };
   }
@@ -32,14 +33,3 @@ export async function validateBody(schema: StandardSchemaV1, data: unknown, sign
   return { ok: true, value: result.value };
 }
 
-type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-/** How `promise` settled, or the signal's reason once it aborts first. Never rejects. */
-async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<Settled<T>> {
-  const settled = promise.then(
-    (value): Settled<T> => ({ ok: true, value }),
-    (error: unknown): Settled<T> => ({ ok: false, error }),
-  );
-  const end = await race(settled, signal, undefined);
-  return end === ABORTED || end === TIMED_OUT ? { ok: false, error: signal.reason as unknown } : end;
-}

@@ -1,7 +1,9 @@
 // Internals: no public entry point exports it; the one race every wait of the package uses.
+import { getEventListeners } from 'node:events';
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { ABORTED, MAX_TIMER_MS, TIMED_OUT, clampDelay, race } from '../../src/context/timers.js';
+import { ABORTED, MAX_TIMER_MS, TIMED_OUT, clampDelay, race, settledUnlessAborted } from '../../src/context/timers.js';
 
 describe('race()', () => {
   beforeEach(() => {
@@ -63,5 +65,31 @@ describe('race()', () => {
     expect(end).toBeUndefined();
     expect(vi.getTimerCount()).toBe(1);
     vi.clearAllTimers();
+  });
+});
+
+describe('settledUnlessAborted()', () => {
+  it('says how the work settled, a rejection kept as it was, Error or not', async () => {
+    const signal = new AbortController().signal;
+    await expect(settledUnlessAborted(Promise.resolve(7), signal)).resolves.toEqual({ ok: true, value: 7 });
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a hook may reject with anything
+    await expect(settledUnlessAborted(Promise.reject('plain text'), signal)).resolves.toEqual({ ok: false, error: 'plain text' });
+  });
+
+  it('ends the wait with the signal\'s reason once it aborts, however long the work takes, and leaves no listener', async () => {
+    const controller = new AbortController();
+    const waiting = settledUnlessAborted(new Promise(() => undefined), controller.signal);
+    const reason = new Error('caller gone');
+    controller.abort(reason);
+    await expect(waiting).resolves.toEqual({ ok: false, error: reason });
+    const already = settledUnlessAborted(new Promise(() => undefined), controller.signal);
+    await expect(already).resolves.toEqual({ ok: false, error: reason });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('removes its abort listener once the work settles first', async () => {
+    const signal = new AbortController().signal;
+    await settledUnlessAborted(Promise.resolve('done'), signal);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 });

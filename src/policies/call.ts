@@ -146,8 +146,7 @@ export class Call {
 
   /** The failure for a call whose deadline (the total timeout's or the context's) passed before anything more could be sent. */
   expired(): AttemptResult {
-    const reason = this.deadlineReason;
-    return { ok: false, failure: timeoutFailure(reason, this.request.timeout) };
+    return { ok: false, failure: timeoutFailure(this.deadlineReason, this.request.timeout) };
   }
 
   /** The failure for a call whose context's deadline had passed before it was admitted. */

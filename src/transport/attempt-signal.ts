@@ -49,16 +49,22 @@ export interface AttemptLimits {
  * timeout: the one place a timeout's reason becomes its failure.
  */
 export function timeoutFailure(reason: TimeoutReason, limits: AttemptLimits): AttemptFailure {
-  const timeoutKind = reason.kind;
-  const timeoutMs =
-    timeoutKind === 'attempt'
-      ? limits.attempt
-      : timeoutKind === 'idle'
-        ? (limits.idle ?? limits.attempt)
-        : timeoutKind === 'deadline'
-          ? (reason.timeoutMs ?? limits.total)
-          : limits.total;
-  return { kind: 'timeout', timeoutKind, timeoutMs, cause: undefined };
+  return { kind: 'timeout', timeoutKind: reason.kind, timeoutMs: lengthOf(reason, limits), cause: undefined };
+}
+
+/** How long the timeout that fired for `reason` was, in ms. */
+function lengthOf(reason: TimeoutReason, limits: AttemptLimits): number {
+  switch (reason.kind) {
+    case 'attempt':
+      return limits.attempt;
+    case 'idle':
+      return limits.idle ?? limits.attempt;
+    case 'deadline':
+      // A deadline's reason carries the ms the request context allowed.
+      return reason.timeoutMs ?? limits.total;
+    case 'total':
+      return limits.total;
+  }
 }
 
 /** True when `reason` is one of the timeouts, not the caller or a lost hedge. */

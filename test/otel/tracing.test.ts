@@ -61,6 +61,8 @@ describe('instrumentOpenTelemetry: traces', () => {
     expect(call?.name).toBe('GET catalog');
     expect(call?.attributes).toMatchObject({ service: 'catalog', 'http.request.method': 'GET', 'resilient_http.attempts': 3 });
     expect(call?.attributes['error.type']).toBeUndefined();
+    // get() resolves to the body alone, yet the call's span still reads the whole answer's status.
+    expect(call?.attributes['http.response.status_code']).toBe(200);
     expect(call?.status.code).toBe(SpanStatusCode.UNSET);
 
     const attempts = attemptSpans();

@@ -9,7 +9,7 @@ import type { DispatcherLike } from './dispatcher.js';
 import { isInitOnlyFetch } from './init-only-fetch.js';
 import type { InitOnlyFetch } from './init-only-fetch.js';
 import { classifyThrown } from './network-error.js';
-import type { AttemptLimits } from './network-error.js';
+import type { AttemptLimits } from './attempt-signal.js';
 import { FAILED_BODY_READ_LIMIT, readFailedBody } from './response-body.js';
 import { readBody } from './read-body.js';
 import type { BodyRead, BodyRules } from './read-body.js';

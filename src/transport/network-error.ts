@@ -7,8 +7,6 @@ import { asCallerError, dispatcherRefusal, handlerRefusalIn } from './dispatcher
 
 const ARGUMENT_CODES = /^(?:UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED|ERR_INVALID_|ERR_HTTP_INVALID_)/;
 
-export type { AttemptLimits } from './attempt-signal.js';
-
 /**
  * Turns whatever ky or fetch threw into a failure: first by which of our
  * signals fired and why (never by error names, which ky, undici and

@@ -2,7 +2,7 @@ import type { AttemptResponse, AttemptResult } from './attempt-result.js';
 import { autoResponseType, decoderFor, isUtf8, parseMediaType } from './media-type.js';
 import type { MediaType, ResponseType } from './media-type.js';
 import { classifyThrown } from './network-error.js';
-import type { AttemptLimits } from './network-error.js';
+import type { AttemptLimits } from './attempt-signal.js';
 import { FAILED_BODY_READ_LIMIT } from './response-body.js';
 
 /** What reading a successful answer's body needs to know of the call. */

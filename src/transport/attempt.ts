@@ -6,8 +6,8 @@ import type { AttemptOverrides } from './attempt-overrides.js';
 import { timeoutHeaderValue } from './attempt-overrides.js';
 import type { AttemptResult } from './attempt-result.js';
 import type { DispatcherLike } from './dispatcher.js';
-import { isInitOnlyFetch } from './init-only-fetch.js';
-import type { InitOnlyFetch } from './init-only-fetch.js';
+import { answerFetchOf, isInitOnlyFetch } from './init-only-fetch.js';
+import type { AnswerFetch, FetchedAnswer } from './init-only-fetch.js';
 import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './attempt-signal.js';
 import { FAILED_BODY_READ_LIMIT, readFailedBody } from './response-body.js';
@@ -47,7 +47,8 @@ export interface AttemptRequest {
  */
 export class Transport {
   readonly #ky: KyInstance;
-  readonly #initOnly: InitOnlyFetch | undefined;
+  /** An init-only fetch (see `INIT_ONLY_FETCH`), called with the URL and `init`, in its cheaper form when it has one. */
+  readonly #initOnly: AnswerFetch | undefined;
   readonly #timeoutHeader: string | undefined;
   readonly #dispatcher: DispatcherLike | undefined;
 
@@ -60,7 +61,7 @@ export class Transport {
     const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
     this.#timeoutHeader = timeoutHeader;
     this.#dispatcher = dispatcher;
-    this.#initOnly = isInitOnlyFetch(fetchImpl) ? fetchImpl : undefined;
+    this.#initOnly = answerFetchOf(fetchImpl) ?? (isInitOnlyFetch(fetchImpl) ? fetchImpl : undefined);
     // One fetch for the client's life: ky hands it the attempt's init as an option it does not know
     // (passed through to fetch), so no closure is made per attempt.
     this.#ky = ky.create({
@@ -117,7 +118,7 @@ export class Transport {
       init.duplex = 'half'; // required by fetch for a stream body, ignored for the others
     }
     if (this.#dispatcher !== undefined) init.dispatcher = this.#dispatcher;
-    let response: Response;
+    let response: FetchedAnswer;
     try {
       if (initOnly === undefined) {
         const kyOptions = { method: request.method, [ATTEMPT_INIT]: init };
@@ -139,7 +140,7 @@ export class Transport {
  * an answer without a body released, a body read the way the call asked —
  * handed on as it comes, without another frame, unless a schema validates it.
  */
-function readAnswer(response: Response, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
+function readAnswer(response: FetchedAnswer, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
   // Each of the Response's getters is a checked call into fetch: read status and headers once.
   const status = response.status;
   const headers = response.headers;
@@ -148,7 +149,7 @@ function readAnswer(response: Response, request: AttemptRequest, signal: AbortSi
   return request.schema === undefined ? read : validated(read, request, request.schema, signal);
 }
 
-async function failedAnswer(response: Response, status: number, headers: Headers, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
+async function failedAnswer(response: FetchedAnswer, status: number, headers: Headers, request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
   const body = await readFailedBody(response);
   if (signal.aborted) return { ok: false, failure: classifyThrown(signal.reason, signal, request.timeout) };
   const retryAfter = status === 429 || status === 503 ? parseRetryAfter(headers.get('retry-after'), Date.now()) : undefined;
@@ -158,7 +159,7 @@ async function failedAnswer(response: Response, status: number, headers: Headers
   };
 }
 
-async function emptyAnswer(response: Response, status: number, headers: Headers): Promise<BodyRead> {
+async function emptyAnswer(response: FetchedAnswer, status: number, headers: Headers): Promise<BodyRead> {
   await response.body?.cancel().catch(() => undefined);
   return { ok: true, response: { status, headers, data: undefined } };
 }

@@ -1,3 +1,4 @@
+import type { FetchedAnswer } from './init-only-fetch.js';
 import type { AttemptResponse, AttemptResult } from './attempt-result.js';
 import { autoResponseType, decoderFor, isUtf8, parseMediaType } from './media-type.js';
 import type { MediaType, ResponseType } from './media-type.js';
@@ -36,7 +37,7 @@ const UNHOLDABLE = /^ERR_(?:STRING_TOO_LONG|BUFFER_TOO_LARGE|OUT_OF_RANGE|INVALI
  * `content-type`'s charset. Over the limit, the body is cancelled, which
  * closes its connection. Never throws.
  */
-export async function readBody(response: Response, status: number, headers: Headers, rules: BodyRules, signal: AbortSignal): Promise<BodyRead> {
+export async function readBody(response: FetchedAnswer, status: number, headers: Headers, rules: BodyRules, signal: AbortSignal): Promise<BodyRead> {
   const limit = rules.maxResponseSize;
   const declared = declaredLength(headers.get('content-length'));
   if (limit !== undefined && declared !== undefined && declared > limit) {
@@ -71,7 +72,7 @@ function declaredLength(value: string | null): number | undefined {
 }
 
 /** Cancels a body without waiting: the cancel closes the socket on undici, but msw's mocked streams never settle it. */
-function discard(response: Response): void {
+function discard(response: FetchedAnswer): void {
   response.body?.cancel().catch(() => undefined);
 }
 
@@ -80,7 +81,7 @@ function tooLarge(status: number, limit: number, receivedBytes: number, declared
 }
 
 /** The body's chunks, or how far it got when it passed `limit` (the body is then cancelled). */
-async function readChunks(response: Response, limit: number | undefined): Promise<Uint8Array[] | { receivedBytes: number }> {
+async function readChunks(response: FetchedAnswer, limit: number | undefined): Promise<Uint8Array[] | { receivedBytes: number }> {
   const body = response.body;
   if (body === null) return [];
   const reader = body.getReader();

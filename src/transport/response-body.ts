@@ -1,3 +1,4 @@
+import type { FetchedAnswer } from './init-only-fetch.js';
 import { isProblemContentType, readProblemDetails } from '../errors/problem-details.js';
 import type { ProblemDetails } from '../errors/problem-details.js';
 
@@ -21,7 +22,7 @@ export interface FailedBody {
  * socket; a larger one is cancelled (closing that socket) rather than left
  * unread, which would pin it (undici keeps unread bodies of 64 KB or more).
  */
-export async function readFailedBody(response: Response, limit = FAILED_BODY_READ_LIMIT): Promise<FailedBody> {
+export async function readFailedBody(response: FetchedAnswer, limit = FAILED_BODY_READ_LIMIT): Promise<FailedBody> {
   const text = await readBounded(response, limit);
   if (text === '') return { text: undefined, problem: undefined };
   const problem = isProblemContentType(response.headers.get('content-type')) ? readProblemDetails(text) : undefined;
@@ -31,7 +32,7 @@ export async function readFailedBody(response: Response, limit = FAILED_BODY_REA
 const decoder = new TextDecoder();
 
 /** Text of at most `limit` bytes of a body; cancels the stream when there is more. Never throws. */
-async function readBounded(response: Response, limit: number): Promise<string> {
+async function readBounded(response: FetchedAnswer, limit: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;

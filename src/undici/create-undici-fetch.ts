@@ -1,7 +1,8 @@
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 
-import { INIT_ONLY_FETCH } from '../transport/init-only-fetch.js';
+import { ANSWER_FETCH, INIT_ONLY_FETCH } from '../transport/init-only-fetch.js';
+import type { DispatchedAnswer } from './dispatched-answer.js';
 import { outgoingFrom } from './outgoing-request.js';
 import { ResponseHandler } from './response-handler.js';
 
@@ -111,7 +112,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
   const { dispatcher: given, ...pool } = options;
   const dispatcher: Dispatcher = given ?? new Agent(withoutUndefined(pool) as Agent.Options);
 
-  const undiciFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  function answer(input: string | URL | Request, init: RequestInit | undefined): Promise<DispatchedAnswer> {
     let outgoing;
     try {
       outgoing = outgoingFrom(input, init);
@@ -122,25 +123,32 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     }
     if (outgoing instanceof Promise) return outgoing.then(send);
     return send(outgoing);
-  };
+  }
 
-  function send({ options: dispatchOptions, signal, dispatcher: perCall }: Awaited<ReturnType<typeof outgoingFrom>>): Promise<Response> {
+  function send({ options: dispatchOptions, signal, dispatcher: perCall }: Awaited<ReturnType<typeof outgoingFrom>>): Promise<DispatchedAnswer> {
     // fetch rejects with the signal's reason itself, whatever it is.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (signal?.aborted === true) return Promise.reject(signal.reason);
-    return new Promise<Response>((resolve, reject) => {
+    return new Promise<DispatchedAnswer>((resolve, reject) => {
       const handler = new ResponseHandler(resolve, reject, signal, dispatchOptions.method);
       (perCall ?? dispatcher).dispatch(dispatchOptions, handler);
     });
   }
 
-  // It reads the URL and init only, so the client calls it with those and no Request. Not enumerable:
-  // a wrapper built with Object.assign(wrapper, thisFetch) is not taken for it.
+  const undiciFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => answer(input, init).then(toResponse);
+
+  // It reads the URL and init only, so the client calls it with those and no Request, and takes its answer without the
+  // Response around it. Not enumerable: a wrapper built with Object.assign(wrapper, thisFetch) is not taken for it.
   Object.defineProperty(undiciFetch, INIT_ONLY_FETCH, { value: true });
+  Object.defineProperty(undiciFetch, ANSWER_FETCH, { value: answer });
   return Object.assign(undiciFetch, {
     dispatcher,
     close: () => dispatcher.close(),
   });
+}
+
+function toResponse(answer: DispatchedAnswer): Response {
+  return answer.toResponse();
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -3,43 +3,41 @@ import type { Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 
 import { decodersFor } from './decode.js';
+import { DispatchedAnswer } from './dispatched-answer.js';
+import type { BodySource } from './dispatched-answer.js';
 import { abortError, fetchFailed, terminated } from './fetch-errors.js';
 
 type Controller = Dispatcher.DispatchController;
 type IncomingHeaders = Record<string, string | string[] | undefined>;
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
-/** Bytes buffered in the body stream before the socket is paused. */
-const BODY_HIGH_WATER_MARK = 64 * 1024;
-const BYTE_SIZE = { highWaterMark: BODY_HIGH_WATER_MARK, size: (chunk: Uint8Array) => chunk.byteLength };
 
 /**
- * One request's undici handler: turns the dispatch callbacks into a standard
- * `Response` whose body is a `ReadableStream` fed straight from the socket
- * (decoded like fetch's when the response names a content coding), and
- * honours the caller's abort signal at every stage: before the request has a
- * socket, while waiting for headers, and while the body streams. An abort
- * aborts the undici request, which destroys its socket, as fetch does.
+ * One request's undici handler: turns the dispatch callbacks into a
+ * {@link DispatchedAnswer} fed straight from the socket (decoded like fetch's
+ * when the response names a content coding), and honours the caller's abort
+ * signal at every stage: before the request has a socket, while waiting for
+ * headers, and while the body comes. An abort aborts the undici request,
+ * which destroys its socket, as fetch does.
  */
-export class ResponseHandler implements Dispatcher.DispatchHandler {
-  readonly #resolve: (response: Response) => void;
+export class ResponseHandler implements Dispatcher.DispatchHandler, BodySource {
+  readonly #resolve: (answer: DispatchedAnswer) => void;
   readonly #reject: (error: unknown) => void;
   readonly #signal: AbortSignal | undefined;
   readonly #method: string;
   #controller: Controller | undefined;
-  #body: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #answer: DispatchedAnswer | undefined;
   #decoders: Transform[] = [];
   #settled = false;
   #finished = false;
-  #nullBody = false;
 
   /**
-   * @param resolve - Settles the fetch with the response (at the headers).
+   * @param resolve - Settles the fetch with the answer (at the headers).
    * @param reject - Settles the fetch with an error (before the headers).
    * @param signal - The caller's abort signal.
    * @param method - The request method (a HEAD response has no body).
    */
-  constructor(resolve: (response: Response) => void, reject: (error: unknown) => void, signal: AbortSignal | undefined, method: string) {
+  constructor(resolve: (answer: DispatchedAnswer) => void, reject: (error: unknown) => void, signal: AbortSignal | undefined, method: string) {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#signal = signal;
@@ -54,7 +52,7 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
       this.#settled = true;
       this.#reject(reason);
     } else {
-      this.#body?.error(reason);
+      this.#answer?.fail(reason);
       for (const decoder of this.#decoders) decoder.destroy();
     }
     this.#controller?.abort(abortError(reason));
@@ -70,58 +68,50 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
   onResponseStart(controller: Controller, statusCode: number, headers: IncomingHeaders, statusMessage?: string): void {
     if (statusCode < 200 || this.#settled) return; // 1xx informational answers precede the real one
     this.#controller = controller;
-    this.#nullBody = this.#method === 'HEAD' || NULL_BODY_STATUS.has(statusCode);
-    let body: ReadableStream<Uint8Array> | null = null;
-    if (!this.#nullBody) {
-      const encoding = headers['content-encoding'];
-      this.#decoders = decodersFor(Array.isArray(encoding) ? encoding.join(',') : encoding);
-      // This handler is the stream's underlying source too (start, pull, cancel): no per-response closures.
-      body = new ReadableStream<Uint8Array>(this, BYTE_SIZE);
-      if (this.#decoders.length > 0) this.#wireDecoders(controller);
-    }
-    let response: Response;
-    try {
-      response = new Response(body, { status: statusCode, statusText: statusMessage ?? '' });
-    } catch (error) {
-      // A status the Response class refuses (above 599): a protocol failure, as fetch reports it.
-      this.#settled = true;
-      this.#reject(fetchFailed(error));
-      controller.abort(fetchFailed(error));
+    this.#settled = true;
+    if (statusCode > 599) {
+      // A status no Response can carry: a protocol failure, as fetch reports it.
+      const error = fetchFailed(new RangeError(`upstream answered with status ${String(statusCode)}, outside 200-599`));
+      this.#reject(error);
+      controller.abort(error);
       this.#finish();
       return;
     }
-    const target = response.headers;
+    const nullBody = this.#method === 'HEAD' || NULL_BODY_STATUS.has(statusCode);
+    const answer = new DispatchedAnswer(statusCode, statusMessage ?? '', nullBody ? undefined : this);
+    const target = answer.headers;
     for (const name in headers) {
       const value = headers[name];
       if (typeof value === 'string') target.append(name, value);
       else if (value !== undefined) for (const item of value) target.append(name, item);
     }
-    this.#settled = true;
-    this.#resolve(response);
+    if (!nullBody) {
+      this.#answer = answer;
+      const encoding = headers['content-encoding'];
+      this.#decoders = decodersFor(Array.isArray(encoding) ? encoding.join(',') : encoding);
+      if (this.#decoders.length > 0) this.#wireDecoders(controller, answer);
+    }
+    this.#resolve(answer);
   }
 
-  /** Underlying source: the body stream is created. */
-  start(stream: ReadableStreamDefaultController<Uint8Array>): void {
-    this.#body = stream;
-  }
-
-  /** Underlying source: the reader wants more, resume the socket (or the last decoder). */
-  pull(): void {
+  /** Body source: the reader wants more, resume the socket (or the last decoder). */
+  resume(): void {
     const last = this.#decoders.at(-1);
     if (last === undefined) this.#controller?.resume();
     else last.resume();
   }
 
-  /** Underlying source: the reader cancelled the body; abort the request, which closes its socket. */
+  /** Body source: the reader cancelled the body; abort the request, which closes its socket. */
   cancel(reason: unknown): void {
-    this.#body = undefined;
+    this.#answer = undefined;
     for (const decoder of this.#decoders) decoder.destroy();
     this.#controller?.abort(abortError(reason));
     this.#finish();
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
-    if (this.#nullBody || this.#body === undefined) return;
+    const answer = this.#answer;
+    if (answer === undefined) return;
     const first = this.#decoders[0];
     if (first !== undefined) {
       if (!first.write(chunk)) {
@@ -132,18 +122,17 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
       }
       return;
     }
-    this.#body.enqueue(chunk);
-    if ((this.#body.desiredSize ?? 1) <= 0) controller.pause();
+    if (!answer.push(chunk)) controller.pause();
   }
 
   onResponseEnd(): void {
     const first = this.#decoders[0];
     if (first !== undefined) {
       first.end();
-      return; // the last decoder's 'end' closes the body
+      return; // the last decoder's 'end' ends the body
     }
-    this.#body?.close();
-    this.#body = undefined;
+    this.#answer?.end();
+    this.#answer = undefined;
     this.#finish();
   }
 
@@ -153,37 +142,35 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
       this.#settled = true;
       this.#reject(fetchFailed(error));
     } else {
-      this.#body?.error(terminated(error));
-      this.#body = undefined;
+      this.#answer?.fail(terminated(error));
+      this.#answer = undefined;
       for (const decoder of this.#decoders) decoder.destroy();
     }
     this.#finish();
   }
 
-  /** Chains the decoders: socket chunks go into the first, the last one's output feeds the body stream. */
-  #wireDecoders(controller: Controller): void {
+  /** Chains the decoders: socket chunks go into the first, the last one's output feeds the answer's body. */
+  #wireDecoders(controller: Controller, answer: DispatchedAnswer): void {
     const decoders = this.#decoders;
     const last = decoders.at(-1) as Transform;
     for (let i = 0; i < decoders.length - 1; i++) (decoders[i] as Transform).pipe(decoders[i + 1] as Transform);
     for (const decoder of decoders) {
       decoder.once('error', (error) => {
         if (this.#finished) return;
-        this.#body?.error(terminated(error));
-        this.#body = undefined;
+        answer.fail(terminated(error));
+        this.#answer = undefined;
         for (const other of decoders) other.destroy();
         controller.abort(terminated(error));
         this.#finish();
       });
     }
     last.on('data', (data: Buffer) => {
-      const body = this.#body;
-      if (body === undefined) return;
-      body.enqueue(data);
-      if ((body.desiredSize ?? 1) <= 0) last.pause();
+      if (this.#answer === undefined) return;
+      if (!answer.push(data)) last.pause();
     });
     last.once('end', () => {
-      this.#body?.close();
-      this.#body = undefined;
+      answer.end();
+      this.#answer = undefined;
       this.#finish();
     });
   }

@@ -90,7 +90,7 @@ export interface ClientOptions {
    * It gets the `Request` ky built and an `init` carrying the attempt's method, headers, body, signal,
    * `redirect: 'manual'` and dispatcher, which it must honour over the Request's fields. The fetch of
    * `createUndiciFetch()` (`resilient-http/undici`) reads only the URL and `init`, so it is called with
-   * the attempt's URL and that `init`, without ky.
+   * the attempt's URL and that `init`, without ky, and its answer is read without a `Response` around it.
    * @default globalThis.fetch
    */
   fetch?: typeof fetch;

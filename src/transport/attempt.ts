@@ -88,7 +88,9 @@ export class Transport {
    * own fields, so timeouts, hedge losses and caller aborts still cancel the
    * request and its body; a custom `fetch` option must read `init` too, as
    * the standard one does. A fetch marked as init-only (`INIT_ONLY_FETCH`) gets the
-   * URL and the same `init`, and no Request.
+   * URL and the same `init`, and no Request — in its cheaper form (`ANSWER_FETCH`)
+   * when it has one, whose answer is no `Response` and has a body stream only
+   * if one is read.
    *
    * @param request - What to send.
    * @param signal - The attempt's signal (its timeout, the caller's and the context's cancellation).

@@ -1,8 +1,9 @@
-// Internals: the init-only mark and the errors createUndiciFetch() rejects with are not public.
+// Internals: the init-only mark, its cheaper answer form and the errors createUndiciFetch() rejects with are not public.
 import { createClient, UpstreamNetworkError, UpstreamTimeoutError } from 'resilient-http';
 import { describe, expect, it } from 'vitest';
 
-import { INIT_ONLY_FETCH } from '../../src/transport/init-only-fetch.js';
+import { ANSWER_FETCH, INIT_ONLY_FETCH } from '../../src/transport/init-only-fetch.js';
+import type { FetchedAnswer } from '../../src/transport/init-only-fetch.js';
 import { fetchFailed, terminated } from '../../src/undici/fetch-errors.js';
 import { createUndiciFetch } from '../../src/undici/index.js';
 import { upstreamFailure } from '../support/rejection.js';
@@ -109,12 +110,36 @@ describe('a fetch marked as reading only the URL and init', () => {
     expect(marked.seen[0]?.init?.signal?.aborted).toBe(true);
   });
 
+  it('is called in its cheaper answer form when it has one, and never as fetch', async () => {
+    const asked: { input: string; init: RequestInit }[] = [];
+    const answer = (input: string, init: RequestInit): Promise<FetchedAnswer> => {
+      asked.push({ input, init });
+      // Not a Response: only what the transport reads.
+      const body = new TextEncoder().encode('{"balance":12}');
+      return Promise.resolve({
+        status: 200,
+        statusText: 'OK',
+        headers: new Headers({ 'content-type': 'application/json', 'content-length': String(body.byteLength) }),
+        body: null,
+        text: () => Promise.resolve(new TextDecoder().decode(body)),
+        arrayBuffer: () => Promise.resolve(body.slice().buffer),
+      });
+    };
+    const marked = recordingFetch(true, () => Promise.reject(new Error('the Response form must not be called')));
+    Object.assign(marked.fetch, { [ANSWER_FETCH]: answer });
+    await expect(client(marked.fetch).get('accounts/7')).resolves.toEqual({ balance: 12 });
+    expect(marked.seen).toHaveLength(0);
+    expect(asked.map(({ input, init }) => [input, init.method, init.redirect])).toEqual([['https://ledger.internal/v1/accounts/7', 'GET', 'manual']]);
+  });
+
   it('is what createUndiciFetch() returns, and not a wrapper that copies its properties', () => {
     const undiciFetch = createUndiciFetch();
     expect((undiciFetch as unknown as Record<symbol, unknown>)[INIT_ONLY_FETCH]).toBe(true);
+    expect(typeof (undiciFetch as unknown as Record<symbol, unknown>)[ANSWER_FETCH]).toBe('function');
     // A wrapper may read the Request it is handed: it must still get one.
     const wrapper = Object.assign((input: RequestInfo | URL, init?: RequestInit) => undiciFetch(input, init), undiciFetch);
     expect((wrapper as unknown as Record<symbol, unknown>)[INIT_ONLY_FETCH]).toBeUndefined();
+    expect((wrapper as unknown as Record<symbol, unknown>)[ANSWER_FETCH]).toBeUndefined();
     expect(wrapper.dispatcher).toBe(undiciFetch.dispatcher);
     return undiciFetch.close();
   });

@@ -1,5 +1,6 @@
 /**
- * The client's own CPU cost per call, without sockets: bare ky and
+ * The client's own CPU cost per call, without sockets: bare ky, the floor
+ * row (ky carrying what each attempt must; bench/contenders.ts) and
  * createClient (defaults, logger false) over one in-process fetch that
  * answers a prebuilt small JSON Response at once. With no network and no
  * upstream process, the difference is what the client adds to ky (policies,
@@ -7,11 +8,12 @@
  * the machine. Interleaved rounds; median and minimum of the rounds after
  * three warm-up rounds.
  *
- * Usage: node --import tsx bench/client-overhead.ts [calls per round = 5000] [only = ky|createClient]
+ * Usage: node --import tsx bench/client-overhead.ts [calls per round = 5000] [only = ky|floor|createClient]
  */
 import ky from 'ky';
 
 import { createClient } from '../src/index.js';
+import { kyWithAttemptFloor } from './contenders.js';
 import { fmt } from './measure.js';
 
 const BODY = '{"ok":true,"service":"bench-upstream","items":[1,2,3]}';
@@ -22,6 +24,10 @@ const VARIANTS: Record<string, () => Promise<unknown>> = {
   ky: (() => {
     const http = ky.create({ retry: 0, timeout: false, fetch: inProcessFetch });
     return () => http.get('http://127.0.0.1:1/ok').json();
+  })(),
+  floor: (() => {
+    const call = kyWithAttemptFloor(inProcessFetch);
+    return () => call('http://127.0.0.1:1/ok');
   })(),
   createClient: (() => {
     const client = createClient('http://127.0.0.1:1/', { logger: false, fetch: inProcessFetch });

@@ -31,13 +31,16 @@ const FLOOR_INIT = 'floorInit';
  * under any client on ky with those features, and so what the 0.95× goal is
  * measured against in practice. Parsed with `text()` and `JSON.parse`, as
  * the client reads bodies.
+ *
+ * @param fetchImpl - The fetch under ky; the global one, read at each call, when absent.
  */
-export function kyWithAttemptFloor(): (url: string) => Promise<unknown> {
+export function kyWithAttemptFloor(fetchImpl?: typeof fetch): (url: string) => Promise<unknown> {
   const http = ky.create({
     retry: 0,
     timeout: false,
     throwHttpErrors: false,
-    fetch: (input: Request | URL | string, init?: RequestInit & { [FLOOR_INIT]?: RequestInit }) => fetch(input, init?.[FLOOR_INIT] ?? init),
+    fetch: (input: Request | URL | string, init?: RequestInit & { [FLOOR_INIT]?: RequestInit }) =>
+      (fetchImpl ?? globalThis.fetch)(input, init?.[FLOOR_INIT] ?? init),
   });
   return async (url) => {
     const controller = new AbortController();

@@ -1,4 +1,5 @@
 import type { FetchedAnswer } from '../transport/init-only-fetch.js';
+import { fetchFailed } from './fetch-errors.js';
 
 /** Bytes held before the socket is paused, until someone reads them. */
 const HIGH_WATER_MARK = 64 * 1024;
@@ -68,9 +69,19 @@ export class DispatchedAnswer implements FetchedAnswer {
     return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
   }
 
-  /** The standard `Response` over this answer's headers and (streamed) body. */
+  /**
+   * The standard `Response` over this answer's headers and (streamed) body.
+   * A reason phrase the `Response` class refuses fails the request as a
+   * protocol failure, as fetch reports it, and aborts it.
+   */
   toResponse(): Response {
-    const response = new Response(this.body, { status: this.status, statusText: this.statusText });
+    let response: Response;
+    try {
+      response = new Response(this.body, { status: this.status, statusText: this.statusText });
+    } catch (error) {
+      this.source?.cancel(error);
+      throw fetchFailed(error);
+    }
     const target = response.headers;
     for (const [name, value] of this.headers) target.append(name, value);
     return response;

@@ -110,3 +110,12 @@ describe('DispatchedAnswer: a body asked for as a stream', () => {
     expect(await response.json()).toEqual({ id: 7 });
   });
 });
+
+describe('DispatchedAnswer as a Response', () => {
+  it('fails as fetch does, and aborts its request, when the Response class refuses its reason phrase', () => {
+    const source = recordingSource();
+    const answer = new DispatchedAnswer(200, 'bad\u0001phrase', source);
+    expect(() => answer.toResponse()).toThrow(new TypeError('fetch failed'));
+    expect(source.cancelled).toHaveLength(1);
+  });
+});

@@ -131,4 +131,12 @@ describe('the layering of ../shared/DESIGN.md', () => {
       .map((file) => relative(TEST, file));
     expect(silent).toEqual([]);
   });
+
+  it('has tests start their real upstream with useRealServer(), which starts, resets and closes it in one place', () => {
+    const TEST = resolve(SRC, '../test');
+    const byHand = sourceFiles(TEST)
+      .filter((file) => file.endsWith('.test.ts') && /\bstartRealServer\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(TEST, file));
+    expect(byHand).toEqual([]);
+  });
 });

@@ -1,29 +1,21 @@
 import { createClient } from 'resilient-http';
 import type { Client } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { useRealServer } from '../support/real-server.js';
 import { rejectionOf } from '../support/rejection.js';
 
 // Pagination `Link` headers carry absolute URLs: the request line on the wire is what matters.
-let upstream: RealServer;
+const upstream = useRealServer((_request, response) => {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end('[]');
+});
 let client: Client;
 let base = '';
 
-beforeAll(async () => {
-  upstream = await startRealServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end('[]');
-  });
+beforeAll(() => {
   base = `${upstream.url}api/`;
   client = createClient(base, { logger: false, retry: false, circuitBreaker: false });
-});
-afterEach(() => {
-  upstream.reset();
-});
-afterAll(async () => {
-  await upstream.close();
 });
 
 function sentTargets(): string[] {

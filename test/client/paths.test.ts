@@ -1,27 +1,19 @@
 import { createClient } from 'resilient-http';
 import type { Client, SearchParamsInit } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { useRealServer } from '../support/real-server.js';
 import { rejectionOf } from '../support/rejection.js';
 
 // A real server: what matters is the request line on the wire, byte for byte.
-let upstream: RealServer;
+const upstream = useRealServer((_request, response) => {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end('{"ok":true}');
+});
 let client: Client;
 
-beforeAll(async () => {
-  upstream = await startRealServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end('{"ok":true}');
-  });
+beforeAll(() => {
   client = createClient(`${upstream.url}api/v1`, { logger: false, retry: false, circuitBreaker: false });
-});
-afterEach(() => {
-  upstream.reset();
-});
-afterAll(async () => {
-  await upstream.close();
 });
 
 /** The request line's target of the only request sent. */

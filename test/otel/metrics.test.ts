@@ -2,34 +2,28 @@ import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { UpstreamUnavailableError, createClient } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
 import { METRIC, instrumentOpenTelemetry } from 'resilient-http/otel';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { pointsOf, startOtelSdk } from '../support/otel-sdk.js';
 import type { OtelSdk } from '../support/otel-sdk.js';
-import { answerJson, answerLater, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { answerJson, answerLater, useRealServer } from '../support/real-server.js';
 import { rejectionOf } from '../support/rejection.js';
 
-let upstream: RealServer;
+const upstream = useRealServer((request, response, seen) => {
+// /flaky fails once per call; /down always; /slow hangs on a call's first request.
+if (request.url === '/down' || (request.url === '/flaky' && seen === 1)) response.writeHead(503).end();
+else if (request.url === '/slow' && seen === 1) answerLater(response, 2_000, {});
+else answerJson(response, { ok: true });
+});
 let sdk: OtelSdk;
 let uninstrument: () => void;
-beforeAll(async () => {
-  upstream = await startRealServer((request, response, seen) => {
-    // /flaky fails once per call; /down always; /slow hangs on a call's first request.
-    if (request.url === '/down' || (request.url === '/flaky' && seen === 1)) response.writeHead(503).end();
-    else if (request.url === '/slow' && seen === 1) answerLater(response, 2_000, {});
-    else answerJson(response, { ok: true });
-  });
+beforeAll(() => {
   sdk = startOtelSdk();
   uninstrument = instrumentOpenTelemetry();
-});
-afterEach(() => {
-  upstream.reset();
 });
 afterAll(async () => {
   uninstrument();
   await sdk.shutdown();
-  await upstream.close();
 });
 
 function client(name: string, options: ClientOptions = {}) {

@@ -9,14 +9,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { rejectionOf } from '../support/rejection.js';
 import { startOtelSdk } from '../support/otel-sdk.js';
 import type { OtelSdk } from '../support/otel-sdk.js';
-import { answerJson, answerLater, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { answerJson, answerLater, useRealServer } from '../support/real-server.js';
 
-let upstream: RealServer;
+const upstream = useRealServer();
 let sdk: OtelSdk;
 let uninstrument: () => void;
-beforeAll(async () => {
-  upstream = await startRealServer();
+beforeAll(() => {
   sdk = startOtelSdk();
 });
 beforeEach(() => {
@@ -24,12 +22,10 @@ beforeEach(() => {
 });
 afterEach(() => {
   uninstrument();
-  upstream.reset();
   sdk.resetSpans();
 });
 afterAll(async () => {
   await sdk.shutdown();
-  await upstream.close();
 });
 
 function client(options: ClientOptions = {}) {

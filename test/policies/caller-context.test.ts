@@ -1,11 +1,10 @@
 import { createClient, withRequestContext } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { capturePino } from '../support/pino-capture.js';
 import type { CapturedLogs, LogLine } from '../support/pino-capture.js';
-import { startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { useRealServer } from '../support/real-server.js';
 
 /**
  * Work that a policy starts from another call — a queued bulkhead call started by the call that freed
@@ -13,17 +12,10 @@ import type { RealServer } from '../support/real-server.js';
  * its own caller's request context. Each call runs in a context with its own request ID and a logger
  * bound to it; a line written from a foreign context carries another ID (and `callRequestId`).
  */
-let upstream: RealServer;
+const upstream = useRealServer();
 let logs: CapturedLogs;
 
-beforeAll(async () => {
-  upstream = await startRealServer();
-});
-afterAll(async () => {
-  await upstream.close();
-});
 beforeEach(() => {
-  upstream.reset();
   logs = capturePino();
 });
 

@@ -4,29 +4,25 @@ import { UpstreamAbortedError, createClient } from 'resilient-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { rejectionOf } from '../support/rejection.js';
-import { answerLater, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { answerLater, useRealServer } from '../support/real-server.js';
 
-let upstream: RealServer;
+const upstream = useRealServer();
 const warnings: Error[] = [];
 const onWarning = (warning: Error): void => {
   warnings.push(warning);
 };
 
-beforeAll(async () => {
-  upstream = await startRealServer();
+beforeAll(() => {
   process.on('warning', onWarning);
 });
-afterAll(async () => {
+afterAll(() => {
   process.off('warning', onWarning);
-  await upstream.close();
 });
 
 const CALLS = 50;
 
 describe('regression (issue 12): a shared caller signal warns', () => {
   it('adds one listener per call to a signal 50 concurrent calls share, removes them as calls settle, and never warns', async () => {
-    upstream.reset();
     upstream.handle((_request, response) => {
       answerLater(response, 30, { ok: true });
     });
@@ -42,7 +38,6 @@ describe('regression (issue 12): a shared caller signal warns', () => {
   });
 
   it('cancels every call that shares the signal, each with UpstreamAbortedError, and leaves no listener behind', async () => {
-    upstream.reset();
     upstream.handle((_request, response) => {
       answerLater(response, 5_000, { late: true });
     });

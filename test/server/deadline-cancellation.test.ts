@@ -2,24 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { UpstreamAbortedError, UpstreamTimeoutError, requestContext } from 'resilient-http';
 import type { RequestContextMiddlewareOptions } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { startDeadlineFront } from '../support/deadline-front.js';
 import type { ContextAnswer, DeadlineFront, DeadlineFrontOptions, FrontKind } from '../support/deadline-front.js';
-import { answerJson, answerLater, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { answerJson, answerLater, useRealServer } from '../support/real-server.js';
 
-let upstream: RealServer;
+const upstream = useRealServer();
 const fronts: DeadlineFront[] = [];
-beforeAll(async () => {
-  upstream = await startRealServer();
-});
 afterEach(async () => {
   await Promise.all(fronts.splice(0).map((front) => front.close()));
-  upstream.reset();
-});
-afterAll(async () => {
-  await upstream.close();
 });
 
 async function front(kind: FrontKind, options: DeadlineFrontOptions): Promise<DeadlineFront> {

@@ -3,23 +3,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AppError, createClient, errorHandler, requestContext } from 'resilient-http';
 import type { Client } from 'resilient-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { LEVEL, capturePino } from '../support/pino-capture.js';
 import type { CapturedLogs } from '../support/pino-capture.js';
-import { listen, startRealServer } from '../support/real-server.js';
-import type { RealServer, RunningServer } from '../support/real-server.js';
+import { listen, useRealServer } from '../support/real-server.js';
+import type { RunningServer } from '../support/real-server.js';
 
 // A real upstream that always fails, with a body that must never reach a log line.
-let upstream: RealServer;
-beforeAll(async () => {
-  upstream = await startRealServer((_req, res) => {
-    res.writeHead(503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 'BODY-MARKER maintenance' }));
-  });
-});
-afterAll(async () => {
-  await upstream.close();
+const upstream = useRealServer((_req, res) => {
+  res.writeHead(503, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: 'BODY-MARKER maintenance' }));
 });
 
 interface Front {

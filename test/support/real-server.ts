@@ -127,17 +127,18 @@ export async function startRealServer(initial: CountingHandler = (_req, res) => 
 }
 
 /**
- * The real server of one test file: started before its tests, reset after each, closed after all.
+ * The real server of one test file (or `describe` block): started before its tests, answering with
+ * `initial` until a test hands it another handler, reset after each test, closed after all.
  * Returns a view that reads through to the server once it has started.
  */
-export function useRealServer(): RealServer {
+export function useRealServer(initial?: CountingHandler): RealServer {
   let started: RealServer | undefined;
   const server = (): RealServer => {
     if (started === undefined) throw new Error('useRealServer(): the server starts in beforeAll; use it inside a test');
     return started;
   };
   beforeAll(async () => {
-    started = await startRealServer();
+    started = await startRealServer(initial);
   });
   afterEach(() => {
     started?.reset();

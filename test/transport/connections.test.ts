@@ -1,29 +1,21 @@
 import { createClient, UpstreamNotFoundError, UpstreamServerError, UpstreamUnavailableError } from 'resilient-http';
 import type { Client } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { answerWith, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { answerWith, useRealServer } from '../support/real-server.js';
 import { rejectionOf } from '../support/rejection.js';
 import { untilReal } from '../support/real-time.js';
 
 // msw has no sockets: an unread body pinning its connection is only visible on a real server.
-let upstream: RealServer;
+const upstream = useRealServer();
 let client: Client;
 const KB = 1024;
 const CALLS = 200;
 /** Keep-alive reuses one socket; a few more are tolerated. Pinned bodies would need one per call. */
 const HANDFUL = 5;
 
-beforeAll(async () => {
-  upstream = await startRealServer();
+beforeAll(() => {
   client = createClient(upstream.url, { name: 'bulk', logger: false, retry: false, circuitBreaker: false });
-});
-afterEach(() => {
-  upstream.reset();
-});
-afterAll(async () => {
-  await upstream.close();
 });
 
 /** Makes `CALLS` sequential calls, each expected to reject with `expected`. */

@@ -2,11 +2,10 @@ import { createClient } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
 import { Agent as Agent8, Dispatcher1Wrapper, ProxyAgent as ProxyAgent8 } from 'undici';
 import { Agent as Agent7 } from 'undici7';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { rejectionOf } from '../support/rejection.js';
-import { startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { useRealServer } from '../support/real-server.js';
 
 // Node's global fetch is the undici it bundles (22 → 6, 24 → 7, 26 → 8): undici 6 and 7's fetch hands its
 // dispatcher v1 handlers, which undici 8's dispatchers refuse; undici 8's fetch hands v2 ones, which undici 7's
@@ -14,20 +13,13 @@ import type { RealServer } from '../support/real-server.js';
 const fetchMajor = Number(process.versions.undici?.split('.')[0]);
 const refusesUndici8 = fetchMajor < 8;
 
-let upstream: RealServer;
+const upstream = useRealServer((_request, response) => {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end('{"ok":true}');
+});
 const closables: { close(): Promise<unknown> }[] = [];
-beforeAll(async () => {
-  upstream = await startRealServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end('{"ok":true}');
-  });
-});
-afterEach(() => {
-  upstream.reset();
-});
 afterAll(async () => {
   await Promise.all(closables.map((closable) => closable.close()));
-  await upstream.close();
 });
 
 function kept<T extends { close(): Promise<unknown> }>(dispatcher: T): T {

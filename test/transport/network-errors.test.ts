@@ -10,24 +10,17 @@ import {
   UpstreamTimeoutError,
 } from 'resilient-http';
 import type { Client, ClientOptions } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { refusedPort, startRealServer } from '../support/real-server.js';
-import type { RealHandler, RealServer } from '../support/real-server.js';
+import { refusedPort, useRealServer } from '../support/real-server.js';
+import type { RealHandler } from '../support/real-server.js';
 import { rejectionOf, upstreamFailure } from '../support/rejection.js';
 
-let upstream: RealServer;
+const upstream = useRealServer();
 let deadPort: number;
 
 beforeAll(async () => {
-  upstream = await startRealServer();
   deadPort = await refusedPort();
-});
-afterEach(() => {
-  upstream.reset();
-});
-afterAll(async () => {
-  await upstream.close();
 });
 
 function client(options: ClientOptions = {}, baseUrl = upstream.url): Client {

@@ -1,24 +1,11 @@
 import { createClient, UpstreamHttpError } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { answerJson, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { answerJson, useRealServer } from '../support/real-server.js';
 
-let upstream: RealServer;
-let elsewhere: RealServer;
-beforeAll(async () => {
-  upstream = await startRealServer();
-  elsewhere = await startRealServer((_request, response) => {
-    answerJson(response, { stolen: true });
-  });
-});
-afterEach(() => {
-  upstream.reset();
-  elsewhere.reset();
-});
-afterAll(async () => {
-  await upstream.close();
-  await elsewhere.close();
+const upstream = useRealServer();
+const elsewhere = useRealServer((_request, response) => {
+  answerJson(response, { stolen: true });
 });
 
 function client() {

@@ -1,26 +1,18 @@
 import { createUndiciFetch } from 'resilient-http/undici';
 import { createClient, UpstreamAbortedError, UpstreamNetworkError, UpstreamTimeoutError } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { upstreamFailure } from '../support/rejection.js';
-import { refusedPort, startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { refusedPort, useRealServer } from '../support/real-server.js';
 import { untilReal } from '../support/real-time.js';
 import { TLS, startTlsServer } from '../support/tls-server.js';
 
-let upstream: RealServer;
+const upstream = useRealServer();
 const undiciFetch = createUndiciFetch();
 
-beforeAll(async () => {
-  upstream = await startRealServer();
-});
-afterEach(() => {
-  upstream.reset();
-});
 afterAll(async () => {
   await undiciFetch.close();
-  await upstream.close();
 });
 
 function client(options: ClientOptions = {}, baseUrl = upstream.url) {

@@ -2,11 +2,10 @@ import * as zlib from 'node:zlib';
 
 import { createUndiciFetch } from 'resilient-http/undici';
 import { createClient, UpstreamNetworkError } from 'resilient-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { upstreamFailure } from '../support/rejection.js';
-import { startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { useRealServer } from '../support/real-server.js';
 
 const TEXT = JSON.stringify({ items: Array.from({ length: 200 }, (_unused, i) => ({ id: i, name: `item ${String(i)}` })) });
 const zstd = (zlib as { zstdCompressSync?: (data: string) => Buffer }).zstdCompressSync;
@@ -21,15 +20,11 @@ const ENCODED: [coding: string, encode: (data: string) => Buffer][] = [
 ];
 if (zstd !== undefined) ENCODED.push(['zstd', zstd]);
 
-let upstream: RealServer;
+const upstream = useRealServer();
 const undiciFetch = createUndiciFetch();
 
-beforeAll(async () => {
-  upstream = await startRealServer();
-});
 afterAll(async () => {
   await undiciFetch.close();
-  await upstream.close();
 });
 
 function serve(coding: string, body: Buffer): void {

@@ -1,26 +1,20 @@
 import { Readable } from 'node:stream';
 
 import { createUndiciFetch } from 'resilient-http/undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
-import { startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { useRealServer } from '../support/real-server.js';
 
-let upstream: RealServer;
+const upstream = useRealServer();
 const undiciFetch = createUndiciFetch();
 /** What the server read of each request body, in order. */
 const bodies: { text: string; contentLength: string | undefined; chunked: boolean }[] = [];
 
-beforeAll(async () => {
-  upstream = await startRealServer();
-});
 afterEach(() => {
-  upstream.reset();
   bodies.length = 0;
 });
 afterAll(async () => {
   await undiciFetch.close();
-  await upstream.close();
 });
 
 function echoBody(): void {

@@ -1,18 +1,11 @@
 import * as entry from 'resilient-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startRealServer } from '../support/real-server.js';
-import type { RealServer } from '../support/real-server.js';
+import { useRealServer } from '../support/real-server.js';
 
 const project = process.env.RESILIENT_HTTP_TRANSPORT === 'undici' ? 'undici' : 'fetch';
-let upstream: RealServer;
+const upstream = useRealServer((_request, response) => response.end('ok'));
 
-beforeAll(async () => {
-  upstream = await startRealServer((_request, response) => response.end('ok'));
-});
-afterAll(async () => {
-  await upstream.close();
-});
 
 describe(`the ${project} test project`, () => {
   it('sends the socket-based tests through the transport it names', async () => {

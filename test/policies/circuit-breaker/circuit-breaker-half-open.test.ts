@@ -2,34 +2,26 @@ import { setTimeout as wait } from 'node:timers/promises';
 
 import { createClient, UpstreamAbortedError, UpstreamServerError, UpstreamTimeoutError } from 'resilient-http';
 import type { Client } from 'resilient-http';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-import { answerJson, answerLater, startRealServer } from '../../support/real-server.js';
-import type { RealServer } from '../../support/real-server.js';
+import { answerJson, answerLater, useRealServer } from '../../support/real-server.js';
 
 describe('circuit breaker: calls held behind a half-open probe', () => {
   // The probe is a real answer that takes 0.6 s; the held calls give up after 50 ms or 200 ms.
   const PROBE_MS = 600;
-  let upstream: RealServer;
-  beforeAll(async () => {
-    upstream = await startRealServer((request, response) => {
-      if (request.url === '/fail') {
-        response.writeHead(500, { 'content-type': 'text/plain' });
-        response.end('down');
-      } else if (request.url === '/probe') {
-        answerLater(response, PROBE_MS, { probe: true });
-      } else {
-        answerJson(response, { path: request.url });
-      }
-    });
-  });
-  afterAll(async () => {
-    await upstream.close();
+  const upstream = useRealServer((request, response) => {
+    if (request.url === '/fail') {
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end('down');
+    } else if (request.url === '/probe') {
+      answerLater(response, PROBE_MS, { probe: true });
+    } else {
+      answerJson(response, { path: request.url });
+    }
   });
 
   /** Opens a breaker on one 500, then starts a probe that the server holds for 0.6 s. */
   async function halfOpenWithSlowProbe(): Promise<{ breaker: Client; probe: Promise<unknown>; order: string[] }> {
-    upstream.reset();
     const breaker = createClient(upstream.url, {
       name: 'inventory',
       logger: false,

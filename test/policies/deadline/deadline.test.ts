@@ -1,23 +1,16 @@
 import { createClient, UpstreamAbortedError, UpstreamTimeoutError } from 'resilient-http';
 import type { ClientOptions } from 'resilient-http';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { capturePino } from '../../support/pino-capture.js';
-import { startRealServer } from '../../support/real-server.js';
-import type { RealHandler, RealServer } from '../../support/real-server.js';
+import { useRealServer } from '../../support/real-server.js';
+import type { RealHandler } from '../../support/real-server.js';
 import { upstreamFailure } from '../../support/rejection.js';
 
-let upstream: RealServer;
+const upstream = useRealServer();
 
-beforeAll(async () => {
-  upstream = await startRealServer();
-});
 afterEach(() => {
-  upstream.reset();
   vi.restoreAllMocks();
-});
-afterAll(async () => {
-  await upstream.close();
 });
 
 /** Answers after 2 s — far beyond every timeout below — unless the client goes away first. */

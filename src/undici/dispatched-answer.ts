@@ -23,6 +23,7 @@ export interface BodySource {
  * that `createUndiciFetch()`'s fetch hands its callers.
  */
 export class DispatchedAnswer implements FetchedAnswer {
+  /** The answer's headers, as the handler received them (repeated ones kept). */
   readonly headers = new Headers();
   #chunks: Uint8Array[] = [];
   #buffered = 0;

@@ -111,6 +111,7 @@ export class DispatchedAnswer implements FetchedAnswer {
 
   /** A chunk came; false when nobody is reading fast enough and the socket should pause. */
   push(chunk: Uint8Array): boolean {
+    if (this.#error !== undefined) return false; // failed (aborted): what still comes is dropped
     const stream = this.#stream;
     if (stream !== undefined) {
       stream.enqueue(chunk);
@@ -123,7 +124,7 @@ export class DispatchedAnswer implements FetchedAnswer {
 
   /** The body ended. */
   end(): void {
-    if (this.#ended) return;
+    if (this.#ended || this.#error !== undefined) return;
     this.#ended = true;
     this.#stream?.close();
     this.#stream = undefined;

@@ -58,6 +58,16 @@ describe('DispatchedAnswer: a body read whole needs no stream', () => {
     await expect(read).rejects.toBe(cut);
   });
 
+  it('drops what still comes after it failed: the read keeps the failure', async () => {
+    const answer = new DispatchedAnswer(200, 'OK', recordingSource());
+    const aborted = new DOMException('This operation was aborted', 'AbortError');
+    answer.push(bytes('{"a":'));
+    answer.fail(aborted);
+    expect(answer.push(bytes('1}'))).toBe(false);
+    answer.end();
+    await expect(answer.text()).rejects.toBe(aborted);
+  });
+
   it('is read once, as a Response body is', async () => {
     const answer = new DispatchedAnswer(200, 'OK', recordingSource());
     answer.end();

@@ -4,7 +4,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { CHANNELS, UpstreamCircuitOpenError, createClient } from 'resilient-http';
 import type { RequestEndEvent } from 'resilient-http';
 import { mockUpstream } from 'resilient-http/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { createLogSubscriber } from '../../src/logging/log-adapter.js';
 import { server, useMsw } from '../../mocks/server.js';
@@ -42,6 +42,8 @@ describe('an open circuit\'s instant rejections, summarised', () => {
       events.push(event);
     };
     subscribe(CHANNELS['request:end'], onEnd);
+    // cockatiel times the open circuit on Date.now(): the wall clock alone is scripted, msw's timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
     server.use(billing.status('get', 'invoices/:id', 503));
     const client = createClient('https://billing.test/', {
       name: 'billing',
@@ -63,13 +65,14 @@ describe('an open circuit\'s instant rejections, summarised', () => {
       expect(events.filter((event) => (event as RequestEndEvent).error?.code === 'UPSTREAM_CIRCUIT_OPEN')).toHaveLength(500);
 
       // The count still owed goes on the circuit's next transition line (the half-open probe).
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      vi.setSystemTime(Date.now() + 1_100); // past halfOpenAfter (1 s)
       await upstreamFailure(client.get('invoices/probe'));
       const halfOpen = logs.named('circuit_half_open');
       expect(halfOpen).toHaveLength(1);
       expect(suppressedIn(logs.lines)).toBe(500 - rejectionLines.length);
       expect(logs.lines.length).toBeLessThanOrEqual(12);
     } finally {
+      vi.useRealTimers();
       unsubscribe(CHANNELS['request:end'], onEnd);
     }
   });

@@ -109,7 +109,8 @@ describe('orders service (examples/service.ts)', () => {
     for (let waited = 0; billing.calls.length === 0 && waited < 5_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
     caller.abort();
     expect(await inbound).toBeInstanceOf(Error);
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    // A retry would follow within a few ms of a closed attempt (initialDelay 1), or once its 250 ms timeout ended it.
+    await new Promise((resolve) => setTimeout(resolve, 400));
     expect(billing.calls).toHaveLength(1);
   });
 

@@ -140,7 +140,8 @@ describe('a call inside a context with a signal (a job, a consumer)', () => {
     expect(error).toMatchObject({ code: 'UPSTREAM_ABORTED', requestId: 'job-1', attempts: 1 });
     expect((error.cause as Error).message).toBe('shutting down');
     expect(await upstream.requests[0]!.closedEarly).toBe(true);
-    await sleep(700);
+    // A retry follows a closed attempt within a few ms (initialDelay 1), and an attempt left running ends by 300 ms.
+    await sleep(400);
     expect(upstream.requests).toHaveLength(1);
     const failures = logs.named('upstream_request_failed');
     expect(failures.map((line) => line.level)).toEqual([LEVEL.warn]);

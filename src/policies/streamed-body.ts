@@ -1,4 +1,5 @@
 import type { AttemptFailure } from '../errors/attempt-failure.js';
+import { IDLE_TIMEOUT, timeoutFailure } from '../transport/attempt-signal.js';
 import type { AttemptSignal } from '../transport/attempt-signal.js';
 import { classifyThrown } from '../transport/network-error.js';
 import type { Call } from './call.js';
@@ -93,7 +94,7 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
         // does not follow its signal has had its read ended by the cancel in handleEvent.
         if (this.#stalled || signal.aborted || chunk === undefined) {
           const failure: AttemptFailure = this.#stalled
-            ? { kind: 'timeout', timeoutKind: 'idle', timeoutMs: this.#idleMs, cause: undefined }
+            ? timeoutFailure(IDLE_TIMEOUT, this.call.request.timeout)
             : classifyThrown(signal.aborted ? signal.reason : thrown, signal, this.call.request.timeout);
           if (await this.#resumed(failure)) continue;
           this.#fail(failure);

@@ -86,11 +86,13 @@ export interface ClientOptions {
    */
   fleet?: FleetOptions | false;
   /**
-   * The `fetch` ky uses; read at each attempt when not given, so test interceptors installed later apply.
-   * It gets the `Request` ky built and an `init` carrying the attempt's method, headers, body, signal,
-   * `redirect: 'manual'` and dispatcher, which it must honour over the Request's fields. The fetch of
-   * `createUndiciFetch()` (`resilient-http/undici`) reads only the URL and `init`, so it is called with
-   * the attempt's URL and that `init`, without ky, and its answer is read without a `Response` around it.
+   * The `fetch` every attempt goes through. A fetch given here goes through ky: it gets the `Request`
+   * ky built and an `init` carrying the attempt's method, headers, body, signal, `redirect: 'manual'`
+   * and dispatcher, which it must honour over the Request's fields. When not given, the global fetch
+   * is read at each attempt, so test interceptors installed later apply, and called with the attempt's
+   * URL and that `init`, without ky. The fetch of `createUndiciFetch()` (`resilient-http/undici`) reads
+   * only the URL and `init` too, so it is called the same way, and its answer is read without a
+   * `Response` around it.
    * @default globalThis.fetch
    */
   fetch?: typeof fetch;

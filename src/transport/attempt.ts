@@ -12,11 +12,14 @@ import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './attempt-signal.js';
 import { FAILED_BODY_READ_LIMIT, readFailedBody } from './response-body.js';
 import { readBody } from './read-body.js';
+import { recogniseWithKy } from './ky-recognition.js';
 import type { BodyRead, BodyRules } from './read-body.js';
 import { parseRetryAfter } from './retry-after.js';
 import { validateBody } from './validate-body.js';
 
 const NO_BODY_STATUS = new Set([204, 205, 304]);
+/** The global fetch, read at each attempt: msw and other interceptors replace it after the client is made. */
+const globalFetch: AnswerFetch = (input, init) => globalThis.fetch(input, init);
 /** The ky option that carries an attempt's fetch init to the client's one fetch. */
 const ATTEMPT_INIT = 'resilientHttpAttemptInit';
 
@@ -40,15 +43,29 @@ export interface AttemptRequest {
 }
 
 /**
- * One attempt: ky over fetch. Built once per client; ky's own retry and
- * timeout are off, since the policies above own both, so the upstream sees at
- * most `maxAttempts` requests. A fetch marked as reading only the URL and
- * `init` (`createUndiciFetch()`'s) is called directly, without ky.
+ * One attempt, over fetch. Built once per client; ky's own retry and timeout
+ * are off, since the policies above own both, so the upstream sees at most
+ * `maxAttempts` requests.
+ *
+ * A fetch that reads only the URL and `init` is called with them directly:
+ * the global fetch (when no `fetch` option is given), and a fetch marked
+ * `INIT_ONLY_FETCH` (`createUndiciFetch()`'s). ky's per-call work — merging
+ * its options, an `AbortController`, a `Request` that fetch copies into one
+ * of its own — was a quarter of a call over the global fetch, for nothing
+ * such a fetch reads; the global fetch's failures are still classified as ky
+ * would (see {@link recogniseWithKy}). A `fetch` option of the caller's gets
+ * the `Request` ky built, as documented.
  */
 export class Transport {
-  readonly #ky: KyInstance;
-  /** An init-only fetch (see `INIT_ONLY_FETCH`), called with the URL and `init`, in its cheaper form when it has one. */
-  readonly #initOnly: AnswerFetch | undefined;
+  /** ky over the caller's fetch; `undefined` when the fetch is called directly. */
+  readonly #ky: KyInstance | undefined;
+  /**
+   * The fetch called with the URL and `init`, without ky: the global fetch, or
+   * an init-only one (see `INIT_ONLY_FETCH`), in its cheaper form when it has one.
+   */
+  readonly #direct: AnswerFetch | undefined;
+  /** True over the global fetch: its failures go through {@link recogniseWithKy} before they are classified. */
+  readonly #recognise: boolean;
   readonly #timeoutHeader: string | undefined;
   readonly #dispatcher: DispatcherLike | undefined;
 
@@ -58,19 +75,12 @@ export class Transport {
    * @param dispatcher - An undici dispatcher handed to fetch on every attempt (`init.dispatcher`).
    */
   constructor(fetchImpl: typeof fetch | undefined, timeoutHeader?: string, dispatcher?: DispatcherLike) {
-    const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
     this.#timeoutHeader = timeoutHeader;
     this.#dispatcher = dispatcher;
-    this.#initOnly = answerFetchOf(fetchImpl) ?? (isInitOnlyFetch(fetchImpl) ? fetchImpl : undefined);
-    // One fetch for the client's life: ky hands it the attempt's init as an option it does not know
-    // (passed through to fetch), so no closure is made per attempt.
-    this.#ky = ky.create({
-      retry: 0,
-      timeout: false,
-      throwHttpErrors: false,
-      fetch: (input: Request | URL | string, kyInit?: RequestInit & { [ATTEMPT_INIT]?: RequestInit }) =>
-        send(input, kyInit?.[ATTEMPT_INIT] ?? kyInit),
-    });
+    this.#recognise = fetchImpl === undefined;
+    const direct = fetchImpl === undefined ? globalFetch : (answerFetchOf(fetchImpl) ?? (isInitOnlyFetch(fetchImpl) ? fetchImpl : undefined));
+    this.#direct = direct;
+    this.#ky = fetchImpl === undefined || direct !== undefined ? undefined : kyOver(fetchImpl);
   }
 
   /**
@@ -79,18 +89,18 @@ export class Transport {
    * {@link AttemptResult}. The body of a failed answer is read (bounded) or
    * cancelled, so its connection is released.
    *
-   * What the attempt sends goes to `fetch` in its `init`, over the Request ky
-   * built (measured in bench/): the attempt's signal — ky would link it to
+   * What the attempt sends goes to `fetch` in its `init` — over the Request ky
+   * built, for a caller's `fetch` (measured in bench/): the attempt's signal — ky would link it to
    * its own controller with `AbortSignal.any` —, the headers — ky merges
    * option headers through two extra `Headers` objects —, the body as the
    * caller gave it (a string keeps its length, a stream stays a stream), the
    * redirect mode and the dispatcher. fetch honours `init` over the Request's
    * own fields, so timeouts, hedge losses and caller aborts still cancel the
    * request and its body; a custom `fetch` option must read `init` too, as
-   * the standard one does. A fetch marked as init-only (`INIT_ONLY_FETCH`) gets the
-   * URL and the same `init`, and no Request — in its cheaper form (`ANSWER_FETCH`)
-   * when it has one, whose answer is no `Response` and has a body stream only
-   * if one is read.
+   * the standard one does. The global fetch, and a fetch marked as init-only
+   * (`INIT_ONLY_FETCH`), get the URL and the same `init`, and no Request — in
+   * the cheaper form (`ANSWER_FETCH`) when the fetch has one, whose answer is
+   * no `Response` and has a body stream only if one is read.
    *
    * @param request - What to send.
    * @param signal - The attempt's signal (its timeout, the caller's and the context's cancellation).
@@ -99,7 +109,7 @@ export class Transport {
    */
   async send(request: AttemptRequest, signal: AbortSignal, timeLeftMs: number, overrides?: AttemptOverrides): Promise<AttemptResult> {
     const timeoutHeader = this.#timeoutHeader;
-    const initOnly = this.#initOnly;
+    const direct = this.#direct;
     const headers =
       overrides !== undefined
         ? overrides.headers
@@ -122,19 +132,35 @@ export class Transport {
     if (this.#dispatcher !== undefined) init.dispatcher = this.#dispatcher;
     let response: FetchedAnswer;
     try {
-      if (initOnly === undefined) {
-        const kyOptions = { method: request.method, [ATTEMPT_INIT]: init };
-        response = await this.#ky(request.href, kyOptions);
+      if (direct !== undefined) {
+        response = await direct(request.href, init);
       } else {
-        response = await initOnly(request.href, init);
+        const kyOptions = { method: request.method, [ATTEMPT_INIT]: init };
+        response = await (this.#ky as KyInstance)(request.href, kyOptions);
       }
     } catch (error) {
-      return { ok: false, failure: classifyThrown(error, signal, request.timeout) };
+      // Our own signal's abort needs no recognising: it is classified by its reason.
+      const thrown = this.#recognise && !signal.aborted ? await recogniseWithKy(error, request.href) : error;
+      return { ok: false, failure: classifyThrown(thrown, signal, request.timeout) };
     }
     // Awaited rather than returned: an async function that returns a promise pays two more microtask turns.
     const result = await readAnswer(response, request, signal);
     return result;
   }
+}
+
+/**
+ * ky over a caller's `fetch`: one fetch for the client's life, to which ky
+ * hands the attempt's `init` as an option it does not know (passed through
+ * to fetch), so no closure is made per attempt.
+ */
+function kyOver(fetchImpl: typeof fetch): KyInstance {
+  return ky.create({
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    fetch: (input: Request | URL | string, kyInit?: RequestInit & { [ATTEMPT_INIT]?: RequestInit }) => fetchImpl(input, kyInit?.[ATTEMPT_INIT] ?? kyInit),
+  });
 }
 
 /**

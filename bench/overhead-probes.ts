@@ -1,18 +1,15 @@
 /**
- * Where the default path's gap to bare ky is not: the overhead harness of
+ * Where the default path's cost goes, probe by probe: the overhead harness of
  * `npm run bench` (an upstream in its own process, interleaved rounds,
  * concurrency 16) over a few probes side by side — the floor row, the floor
  * row inside six bare async frames (what the policies' frames would cost if
  * they did nothing else), `createClient` with and without its breaker,
- * retry and body limit, and `createClient` over the global fetch called
- * without ky (marked init-only, as `createUndiciFetch()`'s is): what the
- * default path would cost without ky's per-call work. That last probe is a
- * measurement, not a configuration to use: without ky, a network failure
- * that carries no system code (msw's `HttpResponse.error()`, a browser-style
- * `TypeError('Failed to fetch')`) is no longer recognised as one, since ky is
- * what tells those apart from an invalid argument. Each run prints its table;
- * the last table gives the median and range of each probe's per-run ratio to
- * bare ky.
+ * retry and body limit, and `createClient` over a `fetch` option that calls
+ * the global fetch, which goes through ky (as every call of the default
+ * client did until 2026-12-04; the default client now calls the global fetch
+ * without ky): what ky's per-call work costs the client. Each run prints its
+ * table; the last table gives the median and range of each probe's per-run
+ * ratio to bare ky.
  *
  * Usage: node --expose-gc --import tsx bench/overhead-probes.ts [--runs=N]   (about 1 minute per run)
  */
@@ -31,12 +28,9 @@ import { startUpstream } from './upstream.js';
 const RUNS = Number(process.argv.find((arg) => arg.startsWith('--runs='))?.slice('--runs='.length) ?? 2);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be an integer >= 1');
 const FRAMES = 6;
-/** The global fetch, read at each call, marked as reading only the URL and `init` (the mark's registered symbol). */
-const GLOBAL_FETCH_WITHOUT_KY = Object.assign((input: string, init: RequestInit) => globalThis.fetch(input, init), {
-  [Symbol.for('resilient-http.fetch.initOnly')]: true,
-}) as typeof fetch;
+/** The global fetch, read at each call, given as a `fetch` option: the client calls it through ky. */
+const GLOBAL_FETCH_THROUGH_KY = ((input: Request | URL | string, init?: RequestInit) => globalThis.fetch(input, init)) as typeof fetch;
 
-/** `call` inside `depth` async functions that only await it: the cost of the frames alone. */
 function insideFrames(call: (url: string) => Promise<unknown>, depth: number): (url: string) => Promise<unknown> {
   let outer = call;
   for (let level = 0; level < depth; level++) {
@@ -84,7 +78,7 @@ const PROBES: readonly OverheadClient[] = [
   clientProbe('createClient (defaults, logger false)', {}),
   clientProbe('createClient without breaker and retry', { circuitBreaker: false, retry: false }),
   clientProbe('createClient without a body limit', { maxResponseSize: false }),
-  clientProbe('createClient over the global fetch without ky', { fetch: GLOBAL_FETCH_WITHOUT_KY }),
+  clientProbe('createClient over the global fetch through ky (a fetch option)', { fetch: GLOBAL_FETCH_THROUGH_KY }),
 ];
 
 async function main(): Promise<void> {

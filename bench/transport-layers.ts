@@ -1,7 +1,7 @@
 /**
  * Splits the client's cost over a real socket into layers: bare ky, the
- * Transport alone (ky over fetch, text() + JSON.parse, with and without the
- * attempt's timer), and createClient with retry and/or breaker off, on both
+ * Transport alone (the global fetch, called without ky, text() + JSON.parse,
+ * with and without the attempt's timer), and createClient with retry and/or breaker off, on both
  * transports. Prints each variant's client CPU µs/req, median over 5
  * interleaved rounds. `mode`: `k` for the global fetch only, `u` for
  * createUndiciFetch only, absent for both.

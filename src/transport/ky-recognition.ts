@@ -1,4 +1,4 @@
-import ky from 'ky';
+import ky, { isNetworkError } from 'ky';
 import type { Options } from 'ky';
 
 /** The option that carries the failure to the recogniser's fetch (an option ky does not know, so it passes it on). */
@@ -38,7 +38,8 @@ export async function recogniseWithKy(error: unknown, href: string): Promise<unk
   try {
     await recogniser(href, options);
   } catch (thrown) {
-    return thrown;
+    // Anything else is the failure itself, rethrown, or ky's own refusal to build the request, which must not replace it.
+    if (isNetworkError(thrown)) return thrown;
   }
   return error;
 }

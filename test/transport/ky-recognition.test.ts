@@ -104,4 +104,9 @@ describe('recogniseWithKy', () => {
     await expect(recogniseWithKy(notAnError, 'https://ledger.internal/v1/entries')).resolves.toBe(notAnError);
     expect(seen).toHaveLength(0);
   });
+
+  it('keeps the failure when ky cannot even build its request from the URL', async () => {
+    const failure = new TypeError('Failed to fetch');
+    await expect(recogniseWithKy(failure, 'http://[not-a-host')).resolves.toBe(failure);
+  });
 });

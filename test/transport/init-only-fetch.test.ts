@@ -6,12 +6,9 @@ import { ANSWER_FETCH, INIT_ONLY_FETCH } from '../../src/transport/init-only-fet
 import type { FetchedAnswer } from '../../src/transport/init-only-fetch.js';
 import { fetchFailed, terminated } from '../../src/undici/fetch-errors.js';
 import { createUndiciFetch } from '../../src/undici/index.js';
+import { expectUrlAndInitOfPostEntries } from '../support/attempt-call.js';
+import type { SeenCall } from '../support/attempt-call.js';
 import { upstreamFailure } from '../support/rejection.js';
-
-interface Seen {
-  readonly input: unknown;
-  readonly init: RequestInit | undefined;
-}
 
 const BASE = 'https://ledger.internal/v1/';
 
@@ -21,7 +18,7 @@ function jsonAnswer(): Response {
 
 /** A fetch that records what it is handed; marked as init-only when `initOnly` is set. */
 function recordingFetch(initOnly: boolean, answer: (init: RequestInit | undefined) => Promise<Response>) {
-  const seen: Seen[] = [];
+  const seen: SeenCall[] = [];
   const fetchImpl = (input: unknown, init?: RequestInit): Promise<Response> => {
     seen.push({ input, init });
     return answer(init);
@@ -38,19 +35,13 @@ describe('a fetch marked as reading only the URL and init', () => {
   it('is called with the attempt URL and its init, and never a Request', async () => {
     const marked = recordingFetch(true, () => Promise.resolve(jsonAnswer()));
     await expect(client(marked.fetch).post('entries', { json: { amount: 5 }, headers: { 'x-tenant': 't1' } })).resolves.toEqual({ ok: true });
-    expect(marked.seen).toHaveLength(1);
-    const [{ input, init }] = marked.seen as [Seen];
-    expect(input).toBe('https://ledger.internal/v1/entries');
-    expect(init).toMatchObject({ method: 'POST', body: '{"amount":5}', redirect: 'manual' });
-    expect(init?.signal).toBeInstanceOf(AbortSignal);
-    expect(init?.headers).toMatchObject({ 'content-type': 'application/json', 'x-tenant': 't1' });
-    expect((init?.headers as Record<string, string>)['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expectUrlAndInitOfPostEntries(marked.seen, 'https://ledger.internal/v1/entries');
   });
 
   it('while an unmarked fetch gets the Request ky built, with the same init', async () => {
     const plain = recordingFetch(false, () => Promise.resolve(jsonAnswer()));
     await client(plain.fetch).get('entries/1');
-    const [{ input, init }] = plain.seen as [Seen];
+    const [{ input, init }] = plain.seen as [SeenCall];
     expect(input).toBeInstanceOf(Request);
     expect((input as Request).url).toBe('https://ledger.internal/v1/entries/1');
     expect(init).toMatchObject({ method: 'GET', redirect: 'manual' });

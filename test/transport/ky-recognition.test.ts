@@ -5,18 +5,15 @@ import { createClient, UpstreamNetworkError, UpstreamTimeoutError } from 'resili
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { recogniseWithKy } from '../../src/transport/ky-recognition.js';
+import { expectUrlAndInitOfPostEntries } from '../support/attempt-call.js';
+import type { SeenCall } from '../support/attempt-call.js';
 import { upstreamFailure } from '../support/rejection.js';
-
-interface Seen {
-  readonly input: unknown;
-  readonly init: RequestInit | undefined;
-}
 
 const BASE = 'https://ledger.internal/v1/';
 
 /** Replaces the global fetch with one that records what it is handed and answers with `answer`. */
-function stubGlobalFetch(answer: (init: RequestInit | undefined) => Promise<Response>): Seen[] {
-  const seen: Seen[] = [];
+function stubGlobalFetch(answer: (init: RequestInit | undefined) => Promise<Response>): SeenCall[] {
+  const seen: SeenCall[] = [];
   vi.stubGlobal('fetch', (input: unknown, init?: RequestInit) => {
     seen.push({ input, init });
     return answer(init);
@@ -38,13 +35,7 @@ describe('the global fetch, on the default path', () => {
     // Installed after the client was made, as msw's interceptor is.
     const seen = stubGlobalFetch(() => Promise.resolve(Response.json({ ok: true })));
     await expect(client.post('entries', { json: { amount: 5 }, headers: { 'x-tenant': 't1' } })).resolves.toEqual({ ok: true });
-    expect(seen).toHaveLength(1);
-    const [{ input, init }] = seen as [Seen];
-    expect(input).toBe('https://ledger.internal/v1/entries');
-    expect(init).toMatchObject({ method: 'POST', body: '{"amount":5}', redirect: 'manual' });
-    expect(init?.signal).toBeInstanceOf(AbortSignal);
-    expect(init?.headers).toMatchObject({ 'content-type': 'application/json', 'x-tenant': 't1' });
-    expect((init?.headers as Record<string, string>)['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expectUrlAndInitOfPostEntries(seen, 'https://ledger.internal/v1/entries');
   });
 
   it('fails as the network, retried, for a failure without a system code that ky knows (msw, browsers)', async () => {

@@ -59,6 +59,18 @@ function decoderFor(coding: string): Transform | undefined {
 }
 
 /**
+ * Most codings a response's `content-encoding` may list, as fetch allows:
+ * undici refuses more (each is a decoder, and a long list is a cheap way to
+ * make a client build thousands of them).
+ */
+export const MAX_CONTENT_CODINGS = 5;
+
+/** How many codings a `content-encoding` value lists, counted as fetch counts them (every comma-separated entry). */
+export function codingCount(contentEncoding: string | undefined): number {
+  return contentEncoding === undefined || contentEncoding === '' ? 0 : contentEncoding.split(',').length;
+}
+
+/**
  * The decoders for a `content-encoding` value, in the order to apply them
  * (the last coding listed was applied last, so it is undone first). Like
  * fetch, an unknown coding leaves the body as it came: an empty list.

@@ -67,7 +67,10 @@ export class DispatchedAnswer implements FetchedAnswer {
   /** The whole body, as bytes. */
   async arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = await this.#readWhole();
-    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
+    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
+    // A copy of this body's bytes alone: the chunks are Buffers, views into the socket's read (status line and headers
+    // included) or into Buffer's shared pool, and a Buffer's slice() is another view of the same memory, not a copy.
+    return (bytes.buffer as ArrayBuffer).slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   }
 
   /**

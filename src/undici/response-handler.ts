@@ -2,7 +2,7 @@ import type { Transform } from 'node:stream';
 
 import type { Dispatcher } from 'undici';
 
-import { decodersFor } from './decode.js';
+import { MAX_CONTENT_CODINGS, codingCount, decodersFor } from './decode.js';
 import { DispatchedAnswer } from './dispatched-answer.js';
 import type { BodySource } from './dispatched-answer.js';
 import { abortError, fetchFailed, terminated } from './fetch-errors.js';
@@ -70,14 +70,19 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, BodySource {
     this.#controller = controller;
     this.#settled = true;
     if (statusCode > 599) {
-      // A status no Response can carry: a protocol failure, as fetch reports it.
-      const error = fetchFailed(new RangeError(`upstream answered with status ${String(statusCode)}, outside 200-599`));
-      this.#reject(error);
-      controller.abort(error);
-      this.#finish();
+      // A status no Response can carry: a protocol failure.
+      this.#refuse(controller, new RangeError(`upstream answered with status ${String(statusCode)}, outside 200-599`));
       return;
     }
     const nullBody = this.#method === 'HEAD' || NULL_BODY_STATUS.has(statusCode);
+    const encoding = headers['content-encoding'];
+    const contentEncoding = Array.isArray(encoding) ? encoding.join(',') : encoding;
+    const codings = nullBody ? 0 : codingCount(contentEncoding);
+    if (codings > MAX_CONTENT_CODINGS) {
+      // fetch's own limit and words: more codings than that fail the request before any decoder is made.
+      this.#refuse(controller, new Error(`too many content-encodings in response: ${String(codings)}, maximum allowed is ${String(MAX_CONTENT_CODINGS)}`));
+      return;
+    }
     const answer = new DispatchedAnswer(statusCode, statusMessage ?? '', nullBody ? undefined : this);
     const target = answer.headers;
     for (const name in headers) {
@@ -87,11 +92,18 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, BodySource {
     }
     if (!nullBody) {
       this.#answer = answer;
-      const encoding = headers['content-encoding'];
-      this.#decoders = decodersFor(Array.isArray(encoding) ? encoding.join(',') : encoding);
+      this.#decoders = decodersFor(contentEncoding);
       if (this.#decoders.length > 0) this.#wireDecoders(controller, answer);
     }
     this.#resolve(answer);
+  }
+
+  /** Fails the request at its headers, as fetch fails it (`fetch failed` over `cause`), and aborts it. */
+  #refuse(controller: Controller, cause: Error): void {
+    const error = fetchFailed(cause);
+    this.#reject(error);
+    controller.abort(error);
+    this.#finish();
   }
 
   /** Body source: the reader wants more, resume the socket (or the last decoder). */

@@ -1,4 +1,6 @@
-import { createClient, UpstreamInvalidResponseError, UpstreamResponseTooLargeError } from 'resilient-http';
+import { createClient, UpstreamInvalidResponseError, UpstreamNetworkError, UpstreamResponseTooLargeError } from 'resilient-http';
+import zlib from 'node:zlib';
+
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
 import { sendBomb, sendLarge, tally } from '../support/body-server.js';
@@ -115,6 +117,32 @@ describe('bodies keep their bytes and their charset', () => {
     expect([...(data as Uint8Array)]).toEqual([0x00, 0x7f, 0x80, 0xff, 0xfe, 0x41]);
   });
 
+  it.each([1, 4, 1000, 5000, 16_384, 70_000])(
+    'gives a %d-byte body with a Content-Length as its bytes alone, written at once or in two parts',
+    async (size) => {
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) bytes[i] = (i * 7 + 3) % 256;
+      upstream.handle((request, response) => {
+        // A header of the response's own beside the body: the socket read that carries the body carries it too.
+        response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size, 'x-internal-token': 'not-for-the-body' });
+        if (request.url?.endsWith('split') !== true || size < 2) {
+          response.end(bytes);
+          return;
+        }
+        response.write(bytes.subarray(0, size >> 1));
+        setTimeout(() => response.end(bytes.subarray(size >> 1)), 15);
+      });
+      // Bytes another part of the process put in Buffer's shared pool, where a small joined body is allocated.
+      const elsewhere = Buffer.from('Bearer token-of-another-call');
+      for (const path of ['whole', 'split']) {
+        const data = await client().get(path, { responseType: 'bytes' });
+        expect(data.byteLength).toBe(size);
+        expect(Buffer.from(data).equals(bytes)).toBe(true);
+      }
+      expect(elsewhere.byteLength).toBeGreaterThan(0);
+    },
+  );
+
   it('gives images, PDFs and protobuf as bytes, and request() says so in data', async () => {
     serve('image/png', [0x89, 0x50, 0x4e, 0x47]);
     const response = await client().request('GET', 'logo.png');
@@ -173,6 +201,31 @@ describe('bodies keep their bytes and their charset', () => {
     const error = await rejectionOf(client().get('x', { responseType: 'blob' as 'bytes' }));
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe("options.responseType must be one of 'auto', 'json', 'text', 'bytes', got \"blob\"");
+  });
+});
+
+describe('content codings', () => {
+  function serveEncoded(times: number, body: Buffer): void {
+    let encoded = body;
+    for (let i = 0; i < times; i++) encoded = zlib.gzipSync(encoded);
+    upstream.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': Array(times).fill('gzip').join(', '), 'content-length': encoded.length });
+      response.end(encoded);
+    });
+  }
+
+  it('decodes five codings, the most fetch allows', async () => {
+    serveEncoded(5, Buffer.from('{"layers":5}'));
+    await expect(client().get('layers')).resolves.toEqual({ layers: 5 });
+  });
+
+  it('refuses a sixth as fetch does, a network error, without decoding any', async () => {
+    serveEncoded(6, Buffer.from('{"layers":6}'));
+    const error = await rejectionOf(client({ retry: false }).get('layers'));
+    expect(error).toBeInstanceOf(UpstreamNetworkError);
+    expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', attempts: 1 });
+    expect((error as Error).message).toContain('too many content-encodings in response: 6, maximum allowed is 5');
+    expect(upstream.requests).toHaveLength(1);
   });
 });
 

@@ -145,6 +145,11 @@ export class Transport {
     }
     // Awaited rather than returned: an async function that returns a promise pays two more microtask turns.
     const result = await readAnswer(response, request, signal);
+    if (!result.ok && result.failure.kind === 'unexpected' && this.#recognise && !signal.aborted) {
+      // A body read the global fetch failed (its `terminated`, over a cause that may carry no system code, such as a
+      // malformed chunk): ky tells whether that is the network, as for a failure before the answer.
+      return { ok: false, failure: classifyThrown(await recogniseWithKy(result.failure.cause, request.href), signal, request.timeout) };
+    }
     return result;
   }
 }

@@ -39,6 +39,14 @@ const destroyMidBody: RealHandler = (_request, response) => {
   });
 };
 
+/** A chunked body whose second chunk has a malformed size line: a protocol error after the headers, with no system code. */
+const malformedChunk: RealHandler = (_request, response) => {
+  const socket = response.socket;
+  socket?.write('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n', () => {
+    setTimeout(() => socket.write('zz\r\nbad\r\n0\r\n\r\n'), 5);
+  });
+};
+
 const never: RealHandler = (_request, response) => {
   const timer = setTimeout(() => response.end(), 2_000);
   response.on('close', () => {
@@ -68,6 +76,14 @@ describe('network failures from real sockets', () => {
     const error = await upstreamFailure(client().get('entries'));
     expect(error).toBeInstanceOf(UpstreamNetworkError);
     expect(['UND_ERR_SOCKET', 'ECONNRESET']).toContain(error.systemCode);
+  });
+
+  it('turns a malformed chunk mid-body into UpstreamNetworkError, retried like any other', async () => {
+    upstream.handle(malformedChunk);
+    const error = await upstreamFailure(client({ retry: { maxAttempts: 2, initialDelay: 1, maxDelay: 1 } }).get('entries'));
+    expect(error).toBeInstanceOf(UpstreamNetworkError);
+    expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', attempts: 2, retryable: true });
+    expect(upstream.requests).toHaveLength(2);
   });
 
   it('retries a reset GET and succeeds on the next attempt', async () => {

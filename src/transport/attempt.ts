@@ -12,7 +12,7 @@ import { classifyThrown } from './network-error.js';
 import type { AttemptLimits } from './attempt-signal.js';
 import { FAILED_BODY_READ_LIMIT, readFailedBody } from './response-body.js';
 import { readBody } from './read-body.js';
-import { recogniseWithKy } from './ky-recognition.js';
+import { recogniseWithKy, recognisingFailures } from './ky-recognition.js';
 import type { BodyRead, BodyRules } from './read-body.js';
 import { parseRetryAfter } from './retry-after.js';
 import { validateBody } from './validate-body.js';
@@ -145,10 +145,15 @@ export class Transport {
     }
     // Awaited rather than returned: an async function that returns a promise pays two more microtask turns.
     const result = await readAnswer(response, request, signal);
-    if (!result.ok && result.failure.kind === 'unexpected' && this.#recognise && !signal.aborted) {
-      // A body read the global fetch failed (its `terminated`, over a cause that may carry no system code, such as a
-      // malformed chunk): ky tells whether that is the network, as for a failure before the answer.
+    if (!this.#recognise) return result;
+    // A body read the global fetch failed (its `terminated`, over a cause that may carry no system code, such as a
+    // malformed chunk): ky tells whether that is the network, as for a failure before the answer; a streamed body's
+    // failures go the same way as they come.
+    if (!result.ok && result.failure.kind === 'unexpected' && !signal.aborted) {
       return { ok: false, failure: classifyThrown(await recogniseWithKy(result.failure.cause, request.href), signal, request.timeout) };
+    }
+    if (result.ok && result.response.body != null) {
+      return { ok: true, response: { ...result.response, body: recognisingFailures(result.response.body, request.href) } };
     }
     return result;
   }

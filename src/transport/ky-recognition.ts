@@ -43,3 +43,36 @@ export async function recogniseWithKy(error: unknown, href: string): Promise<unk
   }
   return error;
 }
+
+/**
+ * `body`, whose read failures are what ky makes of them (see
+ * {@link recogniseWithKy}): a streamed answer of the global fetch, so that a
+ * failure mid-body is judged as one before the answer is. It reads one chunk
+ * of `body` per chunk asked of it (no buffer of its own: backpressure is
+ * `body`'s), and a cancel cancels `body`, which closes its connection.
+ *
+ * @param body - The answer's body, unread.
+ * @param href - The attempt's URL, for ky's request.
+ */
+export function recognisingFailures(body: ReadableStream<Uint8Array>, href: string): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          controller.error(await recogniseWithKy(error, href));
+          return;
+        }
+        if (chunk.done) controller.close();
+        else controller.enqueue(chunk.value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -86,6 +86,17 @@ describe('network failures from real sockets', () => {
     expect(upstream.requests).toHaveLength(2);
   });
 
+  it('fails a streamed body with a malformed chunk as UpstreamNetworkError, after the chunk before it', async () => {
+    upstream.handle(malformedChunk);
+    const answer = await client().stream('GET', 'entries');
+    const reader = answer.body.getReader();
+    const first = await reader.read();
+    expect(Buffer.from(first.value ?? new Uint8Array()).toString()).toBe('hello');
+    const error = await rejectionOf(reader.read());
+    expect(error).toBeInstanceOf(UpstreamNetworkError);
+    expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR' });
+  });
+
   it('retries a reset GET and succeeds on the next attempt', async () => {
     let calls = 0;
     upstream.handle((request, response) => {

@@ -75,8 +75,8 @@ export class DispatchedAnswer implements FetchedAnswer {
 
   /**
    * The standard `Response` over this answer's headers and (streamed) body.
-   * A reason phrase the `Response` class refuses fails the request as a
-   * protocol failure, as fetch reports it, and aborts it.
+   * A status (above 599) or a reason phrase the `Response` class refuses
+   * fails the request as a protocol failure (`fetch failed`), and aborts it.
    */
   toResponse(): Response {
     let response: Response;

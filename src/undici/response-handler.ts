@@ -69,11 +69,8 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, BodySource {
     if (statusCode < 200 || this.#settled) return; // 1xx informational answers precede the real one
     this.#controller = controller;
     this.#settled = true;
-    if (statusCode > 599) {
-      // A status no Response can carry: a protocol failure.
-      this.#refuse(controller, new RangeError(`upstream answered with status ${String(statusCode)}, outside 200-599`));
-      return;
-    }
+    // A status above 599 is handed on as the global fetch hands it on (the client answers it as an HTTP error); only a
+    // `Response`, which cannot carry one, refuses it (`DispatchedAnswer.toResponse`).
     const nullBody = this.#method === 'HEAD' || NULL_BODY_STATUS.has(statusCode);
     const encoding = headers['content-encoding'];
     const contentEncoding = Array.isArray(encoding) ? encoding.join(',') : encoding;

@@ -97,6 +97,16 @@ describe('network failures from real sockets', () => {
     expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR' });
   });
 
+  it('answers a status above 599 as an UpstreamHttpError with that status, sent once', async () => {
+    upstream.handle((_request, response) => {
+      response.writeHead(600, 'Odd').end('?');
+    });
+    const error = await upstreamFailure(client({ retry: { maxAttempts: 3, initialDelay: 1, maxDelay: 1 } }).get('entries'));
+    expect(error).not.toBeInstanceOf(UpstreamNetworkError);
+    expect(error).toMatchObject({ code: 'UPSTREAM_HTTP_ERROR', upstreamStatus: 600, attempts: 1 });
+    expect(upstream.requests).toHaveLength(1);
+  });
+
   it('retries a reset GET and succeeds on the next attempt', async () => {
     let calls = 0;
     upstream.handle((request, response) => {

@@ -1,4 +1,4 @@
-import { createClient, UpstreamNetworkError, UpstreamTimeoutError } from 'resilient-http';
+import { createClient, UpstreamHttpError, UpstreamTimeoutError } from 'resilient-http';
 import { createUndiciFetch } from 'resilient-http/undici';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -55,14 +55,14 @@ describe('createClient over createUndiciFetch(): the answer read without a Respo
     expect(await new Response(streamed.body).text()).toBe(text);
   });
 
-  it('turns a status no Response can carry (600) into UpstreamNetworkError, as fetch fails it', async () => {
+  it('answers a status above 599 as the global fetch does, and fails only as a Response, which cannot carry it', async () => {
     upstream.handle((_request, response) => {
       response.writeHead(600, 'Odd');
       response.end('?');
     });
     const error: unknown = await ledger().get('odd').catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(UpstreamNetworkError);
-    expect(error).toMatchObject({ service: 'ledger', attempts: 1 });
+    expect(error).toBeInstanceOf(UpstreamHttpError);
+    expect(error).toMatchObject({ service: 'ledger', upstreamStatus: 600, attempts: 1 });
     await expect(undiciFetch(`${upstream.url}odd`)).rejects.toThrow(new TypeError('fetch failed'));
   });
 

@@ -65,10 +65,18 @@ export async function readBody(response: FetchedAnswer, status: number, headers:
   }
 }
 
-/** A `Content-Length` as a safe integer, or `undefined` when absent or malformed. */
+/**
+ * A `Content-Length` as a safe integer, or `undefined` when absent or
+ * malformed. A length past the largest safe integer (a body no limit
+ * admits) counts as that integer, so it is still refused before any of it
+ * is read.
+ */
 function declaredLength(value: string | null): number | undefined {
-  if (value === null || !/^\d{1,15}$/.test(value.trim())) return undefined;
-  return Number(value.trim());
+  if (value === null) return undefined;
+  const digits = value.trim();
+  if (!/^\d+$/.test(digits)) return undefined;
+  const length = Number(digits);
+  return Number.isSafeInteger(length) ? length : Number.MAX_SAFE_INTEGER;
 }
 
 /** Cancels a body without waiting: the cancel closes the socket on undici, but msw's mocked streams never settle it. */

@@ -53,6 +53,19 @@ describe('bodies are bounded by maxResponseSize, counted after decoding', () => 
     expect(wrote.finished).toBe(false);
   });
 
+  it.each([
+    ['1000000000000000', 1e15],
+    ['18000000000000000000', Number.MAX_SAFE_INTEGER],
+  ])('refuses a Content-Length of %s before reading any of it, the length bounded to a safe integer', async (declared, bytes) => {
+    const wrote = tally();
+    upstream.handle((_request, response) => {
+      sendLarge(response, 50 * MiB, wrote, { 'content-length': declared });
+    });
+    const error = await tooLarge(client().get('huge'));
+    expect(error).toMatchObject({ limit: LIMIT, receivedBytes: 0, declaredBytes: bytes, attempts: 1 });
+    expect(await upstream.requests[0]?.closedEarly).toBe(true);
+  });
+
   it('stops a chunked body with no Content-Length just past the limit', async () => {
     const wrote = tally();
     upstream.handle((_request, response) => {

@@ -20,13 +20,27 @@ class DeflateDecoder extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     if (this.#inner === undefined) {
       const inner = ((chunk[0] ?? 0) & 0x0f) === 0x08 ? zlib.createInflate(ZLIB_FLUSH) : zlib.createInflateRaw(ZLIB_FLUSH);
-      inner.on('data', (data: Buffer) => this.push(data));
+      // Backpressure from the reader reaches the inflater: a small compressed chunk can inflate to gigabytes.
+      inner.on('data', (data: Buffer) => {
+        if (!this.push(data)) inner.pause();
+      });
       inner.on('error', (error) => this.destroy(error));
       this.#inner = inner;
     }
     this.#inner.write(chunk, () => {
       callback();
     });
+  }
+
+  override _read(size: number): void {
+    this.#inner?.resume();
+    super._read(size);
+  }
+
+  override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
+    // Nothing more is wanted: the inflater stops too, instead of inflating the rest of what it was given.
+    this.#inner?.destroy();
+    callback(error);
   }
 
   override _flush(callback: TransformCallback): void {

@@ -18,7 +18,13 @@ export type AttemptFailure =
       problem: ProblemDetails | undefined;
       retryAfterMs: number | undefined;
     }
-  | { kind: 'network'; systemCode: string | undefined; cause: unknown }
+  | {
+      kind: 'network';
+      systemCode: string | undefined;
+      cause: unknown;
+      /** The status of the answer whose body the failure cut off; absent when it came before any answer. */
+      afterStatus?: number | undefined;
+    }
   /** One of the client's own timeouts fired: named as the error names it (`signal` is the caller's, an `aborted`). */
   | { kind: 'timeout'; timeoutKind: Exclude<TimeoutKind, 'signal'>; timeoutMs: number; cause: unknown }
   | { kind: 'aborted'; cause: unknown }

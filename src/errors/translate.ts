@@ -65,8 +65,10 @@ export function toUpstreamError(failure: AttemptFailure, facts: CallFacts): Upst
         problem: failure.problem,
         retryAfterMs: failure.retryAfterMs,
       });
-    case 'network':
-      return new UpstreamNetworkError({ ...facts, systemCode: failure.systemCode, cause: failure.cause });
+    case 'network': {
+      const init = { ...facts, systemCode: failure.systemCode, cause: failure.cause };
+      return new UpstreamNetworkError(failure.afterStatus === undefined ? init : { ...init, detail: UpstreamNetworkError.cutBody(init, failure.afterStatus) });
+    }
     case 'timeout':
       return new UpstreamTimeoutError({ ...facts, timeoutKind: failure.timeoutKind, timeoutMs: failure.timeoutMs });
     case 'aborted':

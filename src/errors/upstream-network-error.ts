@@ -51,6 +51,25 @@ export class UpstreamNetworkError extends UpstreamError {
     }
   }
 
+  /**
+   * What happened to an answer whose body was cut off after its headers:
+   * "answered 200, then closed the connection at billing.internal:443
+   * before the body ended (UND_ERR_SOCKET)" and the like — never "could not
+   * be reached" for an upstream that answered.
+   *
+   * @param init - The error's fields (its URL, system code and cause).
+   * @param status - The answer's status.
+   */
+  static cutBody(init: UpstreamErrorInit, status: number): string {
+    const at = hostPort(init.url);
+    const code = init.systemCode;
+    const how =
+      code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE'
+        ? `closed the connection at ${at} before the body ended (${code})`
+        : `cut the body off at ${at}: ${init.cause instanceof Error ? innermostMessage(init.cause) : 'network error'}${code ? ` (${code})` : ''}`;
+    return `answered ${String(status)}, then ${how}`;
+  }
+
   /** @inheritDoc */
   override get publicMessage(): string {
     return `The upstream service "${this.service}" could not be reached`;

@@ -1,7 +1,7 @@
 import type { AttemptFailure } from '../errors/attempt-failure.js';
 import { IDLE_TIMEOUT, timeoutFailure } from '../transport/attempt-signal.js';
 import type { AttemptSignal } from '../transport/attempt-signal.js';
-import { classifyThrown } from '../transport/network-error.js';
+import { classifyThrown, duringBody } from '../transport/network-error.js';
 import type { Call } from './call.js';
 
 /** A resumed body: its new source and the attempt that carries it; or why it could not be resumed. */
@@ -95,7 +95,7 @@ export class StreamedBody implements UnderlyingDefaultSource<Uint8Array> {
         if (this.#stalled || signal.aborted || chunk === undefined) {
           const failure: AttemptFailure = this.#stalled
             ? timeoutFailure(IDLE_TIMEOUT, this.call.request.timeout)
-            : classifyThrown(signal.aborted ? signal.reason : thrown, signal, this.call.request.timeout);
+            : duringBody(classifyThrown(signal.aborted ? signal.reason : thrown, signal, this.call.request.timeout), this.status);
           if (await this.#resumed(failure)) continue;
           this.#fail(failure);
           return;

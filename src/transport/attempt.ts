@@ -8,7 +8,7 @@ import type { AttemptResult } from './attempt-result.js';
 import type { DispatcherLike } from './dispatcher.js';
 import { answerFetchOf, isInitOnlyFetch } from './init-only-fetch.js';
 import type { AnswerFetch, FetchedAnswer } from './init-only-fetch.js';
-import { classifyThrown } from './network-error.js';
+import { classifyThrown, duringBody } from './network-error.js';
 import type { AttemptLimits } from './attempt-signal.js';
 import { FAILED_BODY_READ_LIMIT, readFailedBody } from './response-body.js';
 import { readBody } from './read-body.js';
@@ -150,7 +150,8 @@ export class Transport {
     // malformed chunk): ky tells whether that is the network, as for a failure before the answer; a streamed body's
     // failures go the same way as they come.
     if (!result.ok && result.failure.kind === 'unexpected' && !signal.aborted) {
-      return { ok: false, failure: classifyThrown(await recogniseWithKy(result.failure.cause, request.href), signal, request.timeout) };
+      const recognised = await recogniseWithKy(result.failure.cause, request.href);
+      return { ok: false, failure: duringBody(classifyThrown(recognised, signal, request.timeout), response.status) };
     }
     if (result.ok && result.response.body != null) {
       return { ok: true, response: { ...result.response, body: recognisingFailures(result.response.body, request.href) } };

@@ -33,6 +33,15 @@ export function classifyThrown(error: unknown, signal: AbortSignal, timeout: Att
 }
 
 /**
+ * `failure`, met while reading the body of an answer with `status`: a
+ * network failure then says which answer it cut off (its error does not
+ * claim the upstream could not be reached); any other kind is as it was.
+ */
+export function duringBody(failure: AttemptFailure, status: number): AttemptFailure {
+  return failure.kind === 'network' ? { ...failure, afterStatus: status } : failure;
+}
+
+/**
  * ky 2 wraps fetch's network failure (undici's `TypeError('fetch failed')`,
  * msw's `HttpResponse.error()`) in its `NetworkError`, the system error down
  * its cause chain. A failure ky does not wrap counts when its cause chain

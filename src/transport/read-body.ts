@@ -2,7 +2,7 @@ import type { FetchedAnswer } from './init-only-fetch.js';
 import type { AttemptResponse, AttemptResult } from './attempt-result.js';
 import { autoResponseType, decoderFor, isUtf8, parseMediaType } from './media-type.js';
 import type { MediaType, ResponseType } from './media-type.js';
-import { classifyThrown } from './network-error.js';
+import { classifyThrown, duringBody } from './network-error.js';
 import type { AttemptLimits } from './attempt-signal.js';
 import { FAILED_BODY_READ_LIMIT } from './response-body.js';
 
@@ -61,7 +61,7 @@ export async function readBody(response: FetchedAnswer, status: number, headers:
     if (!signal.aborted && isUnholdable(error)) {
       return { ok: false, failure: { kind: 'invalid-response', status, body: undefined, cause: error, detail: 'with a body too large to hold in memory' } };
     }
-    return { ok: false, failure: classifyThrown(error, signal, rules.timeout) };
+    return { ok: false, failure: duringBody(classifyThrown(error, signal, rules.timeout), status) };
   }
 }
 

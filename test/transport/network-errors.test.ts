@@ -76,6 +76,9 @@ describe('network failures from real sockets', () => {
     const error = await upstreamFailure(client().get('entries'));
     expect(error).toBeInstanceOf(UpstreamNetworkError);
     expect(['UND_ERR_SOCKET', 'ECONNRESET']).toContain(error.systemCode);
+    // It answered: the message says what became of its answer, not that it could not be reached.
+    expect(error.message).toMatch(/answered 200, then closed the connection at 127\.0\.0\.1:\d+ before the body ended \((?:UND_ERR_SOCKET|ECONNRESET)\)/);
+    expect(error.upstreamStatus).toBeUndefined();
   });
 
   it('turns a malformed chunk mid-body into UpstreamNetworkError, retried like any other', async () => {
@@ -83,6 +86,7 @@ describe('network failures from real sockets', () => {
     const error = await upstreamFailure(client({ retry: { maxAttempts: 2, initialDelay: 1, maxDelay: 1 } }).get('entries'));
     expect(error).toBeInstanceOf(UpstreamNetworkError);
     expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', attempts: 2, retryable: true });
+    expect(error.message).toMatch(/answered 200, then cut the body off at 127\.0\.0\.1:\d+: /);
     expect(upstream.requests).toHaveLength(2);
   });
 
@@ -95,6 +99,7 @@ describe('network failures from real sockets', () => {
     const error = await rejectionOf(reader.read());
     expect(error).toBeInstanceOf(UpstreamNetworkError);
     expect(error).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR' });
+    expect((error as Error).message).toMatch(/answered 200, then cut the body off at 127\.0\.0\.1:\d+: /);
   });
 
   it('answers a status above 599 as an UpstreamHttpError with that status, sent once', async () => {

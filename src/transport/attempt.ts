@@ -1,5 +1,4 @@
 import ky from 'ky';
-import type { KyInstance } from 'ky';
 
 import type { StandardSchemaV1 } from '../errors/standard-schema.js';
 import type { AttemptOverrides } from './attempt-overrides.js';
@@ -57,15 +56,11 @@ export interface AttemptRequest {
  * the `Request` ky built, as documented.
  */
 export class Transport {
-  /** ky over the caller's fetch; `undefined` when the fetch is called directly. */
-  readonly #ky: KyInstance | undefined;
   /**
-   * The fetch called with the URL and `init`, without ky: the global fetch, or
-   * an init-only one (see `INIT_ONLY_FETCH`), in its cheaper form when it has one.
+   * What an attempt is sent through, called with the URL and `init`: the global fetch, an init-only one (see
+   * `INIT_ONLY_FETCH`) in its cheaper form when it has one, or ky over the caller's fetch.
    */
-  readonly #direct: AnswerFetch | undefined;
-  /** True over the global fetch: its failures go through {@link recogniseWithKy} before they are classified. */
-  readonly #recognise: boolean;
+  readonly #fetch: AnswerFetch;
   readonly #timeoutHeader: string | undefined;
   readonly #dispatcher: DispatcherLike | undefined;
 
@@ -77,10 +72,8 @@ export class Transport {
   constructor(fetchImpl: typeof fetch | undefined, timeoutHeader?: string, dispatcher?: DispatcherLike) {
     this.#timeoutHeader = timeoutHeader;
     this.#dispatcher = dispatcher;
-    this.#recognise = fetchImpl === undefined;
-    const direct = fetchImpl === undefined ? globalFetch : (answerFetchOf(fetchImpl) ?? (isInitOnlyFetch(fetchImpl) ? fetchImpl : undefined));
-    this.#direct = direct;
-    this.#ky = fetchImpl === undefined || direct !== undefined ? undefined : kyOver(fetchImpl);
+    this.#fetch =
+      fetchImpl === undefined ? globalFetch : (answerFetchOf(fetchImpl) ?? (isInitOnlyFetch(fetchImpl) ? fetchImpl : kyOver(fetchImpl)));
   }
 
   /**
@@ -109,7 +102,7 @@ export class Transport {
    */
   async send(request: AttemptRequest, signal: AbortSignal, timeLeftMs: number, overrides?: AttemptOverrides): Promise<AttemptResult> {
     const timeoutHeader = this.#timeoutHeader;
-    const direct = this.#direct;
+    const fetchAnswer = this.#fetch;
     const headers =
       overrides !== undefined
         ? overrides.headers
@@ -132,20 +125,15 @@ export class Transport {
     if (this.#dispatcher !== undefined) init.dispatcher = this.#dispatcher;
     let response: FetchedAnswer;
     try {
-      if (direct !== undefined) {
-        response = await direct(request.href, init);
-      } else {
-        const kyOptions = { method: request.method, [ATTEMPT_INIT]: init };
-        response = await (this.#ky as KyInstance)(request.href, kyOptions);
-      }
+      response = await fetchAnswer(request.href, init);
     } catch (error) {
-      // Our own signal's abort needs no recognising: it is classified by its reason.
-      const thrown = this.#recognise && !signal.aborted ? await recogniseWithKy(error, request.href) : error;
+      // The global fetch's failures are judged by ky; our own signal's abort needs no judging: it is classified by its reason.
+      const thrown = fetchAnswer === globalFetch && !signal.aborted ? await recogniseWithKy(error, request.href) : error;
       return { ok: false, failure: classifyThrown(thrown, signal, request.timeout) };
     }
     // Awaited rather than returned: an async function that returns a promise pays two more microtask turns.
     const result = await readAnswer(response, request, signal);
-    if (!this.#recognise) return result;
+    if (fetchAnswer !== globalFetch) return result;
     // A body read the global fetch failed (its `terminated`, over a cause that may carry no system code, such as a
     // malformed chunk): ky tells whether that is the network, as for a failure before the answer; a streamed body's
     // failures go the same way as they come.
@@ -161,17 +149,21 @@ export class Transport {
 }
 
 /**
- * ky over a caller's `fetch`: one fetch for the client's life, to which ky
- * hands the attempt's `init` as an option it does not know (passed through
+ * ky over a caller's `fetch`: one ky instance for the client's life, to which
+ * each attempt hands its `init` as an option ky does not know (passed through
  * to fetch), so no closure is made per attempt.
  */
-function kyOver(fetchImpl: typeof fetch): KyInstance {
-  return ky.create({
+function kyOver(fetchImpl: typeof fetch): AnswerFetch {
+  const http = ky.create({
     retry: 0,
     timeout: false,
     throwHttpErrors: false,
     fetch: (input: Request | URL | string, kyInit?: RequestInit & { [ATTEMPT_INIT]?: RequestInit }) => fetchImpl(input, kyInit?.[ATTEMPT_INIT] ?? kyInit),
   });
+  return (href, init) => {
+    const options = { method: init.method ?? 'GET', [ATTEMPT_INIT]: init };
+    return http(href, options);
+  };
 }
 
 /**
